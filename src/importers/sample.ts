@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import type { Database } from '../db/client';
+import { importGias } from './gias.importer';
+import { importGiasGroups } from './gias-groups.importer';
+import { importGiasLinks } from './gias-links.importer';
+import { importMeasures } from './measures.importer';
+
+/**
+ * Loads the committed sample (data/sample) through the same importers a user runs, in the order they depend on
+ * each other: groups, establishments, links, measures.
+ */
+export async function loadSample(database: Database, sampleDir: string, log: (message: string) => void = () => {}): Promise<void> {
+  const groups = await importGiasGroups(database, join(sampleDir, 'gias/allgroupsdata.csv'));
+  log(`sample: ${groups.rows} GIAS groups`);
+  const schools = await importGias(database, join(sampleDir, 'gias/edubasealldata.csv'));
+  log(`sample: ${schools.rows} GIAS establishments`);
+  const links = await importGiasLinks(database, join(sampleDir, 'gias/links.csv'));
+  log(`sample: ${links.rows} GIAS links`);
+  const measures = await importMeasures(database, join(sampleDir, 'measures'));
+  log(`sample: ${measures.values} measure values, ${measures.similarityInputs} similar-school inputs`);
+}
