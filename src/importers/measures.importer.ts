@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { MEASURES } from '../domain/measures/catalogue';
+import { ENGLAND_CODE, MEASURES } from '../domain/measures/catalogue';
 import { parsePublishedValue } from '../domain/measures/values';
 import { parseAcademicYear } from '../domain/schools/years';
 import type { Database } from '../db/client';
@@ -120,7 +120,6 @@ export const PUBLISHED_GROUP_FILES = [
   { dataset: 'dfe-secondary', file: 'SimilarSchoolsSecondaryGroupsEntry-part.csv' },
 ] as const;
 
-export const ENGLAND_CODE = 'E92000001';
 
 /** Reads datamap.csv: field name → academic year (first calendar year). */
 export function readDatamap(path: string): Map<string, number> {

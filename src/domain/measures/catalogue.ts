@@ -18,6 +18,9 @@ export interface MeasureDefinition {
   description: string;
 }
 
+/** GSS code of England: the entity code of national figures. */
+export const ENGLAND_CODE = 'E92000001';
+
 const KS4 = 'DfE key stage 4 performance tables (Explore Education Statistics)';
 const ABSENCE = 'DfE pupil absence in schools in England (Explore Education Statistics)';
 const WORKFORCE = 'DfE school workforce in England (Explore Education Statistics)';

@@ -1,0 +1,201 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { SearchTerm } from '../../domain/schools/search-query';
+import type { Database } from '../client';
+
+/** A row of a school search result: enough to list, link and download. */
+export interface SchoolSummary {
+  urn: number;
+  laestab: number | null;
+  name: string;
+  town: string | null;
+  postcode: string | null;
+  phaseName: string | null;
+  typeName: string | null;
+  typeGroupName: string | null;
+  statusName: string | null;
+  laCode: string | null;
+  laName: string | null;
+  regionName: string | null;
+  trustUid: string | null;
+  trustName: string | null;
+  pupils: number | null;
+  capacity: number | null;
+  statutoryLowAge: number | null;
+  statutoryHighAge: number | null;
+}
+
+/** Everything the directory holds about one establishment. */
+export interface School extends SchoolSummary {
+  establishmentNumber: string | null;
+  typeCode: string | null;
+  statusCode: string | null;
+  openDate: string | null;
+  closeDate: string | null;
+  phaseCode: string | null;
+  boardersName: string | null;
+  nurseryName: string | null;
+  sixthFormName: string | null;
+  genderName: string | null;
+  religiousCharacterName: string | null;
+  admissionsPolicyName: string | null;
+  boys: number | null;
+  girls: number | null;
+  percentageFsm: number | null;
+  censusDate: string | null;
+  federationUid: string | null;
+  federationName: string | null;
+  ukprn: string | null;
+  street: string | null;
+  locality: string | null;
+  address3: string | null;
+  county: string | null;
+  website: string | null;
+  telephone: string | null;
+  regionCode: string | null;
+  districtCode: string | null;
+  districtName: string | null;
+  gssLaCode: string | null;
+  urbanRuralCode: string | null;
+  urbanRuralName: string | null;
+  easting: number | null;
+  northing: number | null;
+  latitude: number | null;
+  longitude: number | null;
+  lastChangedDate: string | null;
+}
+
+export interface SchoolLink {
+  urn: number;
+  linkedUrn: number;
+  linkName: string | null;
+  linkType: string;
+  establishedDate: string | null;
+  /** Whether the linked establishment is in the directory (links may point outside the sample). */
+  inDirectory: boolean;
+}
+
+export type StatusFilter = 'open' | 'closed' | 'all';
+
+export interface SchoolSearch {
+  term: SearchTerm;
+  phase?: string[] | undefined;
+  typeGroup?: string[] | undefined;
+  la?: string[] | undefined;
+  region?: string[] | undefined;
+  status: StatusFilter;
+  limit: number;
+  offset: number;
+}
+
+export interface SearchPage {
+  total: number;
+  rows: SchoolSummary[];
+}
+
+const SUMMARY_COLUMNS = sql.raw(`
+  urn, laestab, name, town, postcode, phase_name as "phaseName", type_name as "typeName",
+  type_group_name as "typeGroupName", status_name as "statusName", la_code as "laCode", la_name as "laName",
+  region_name as "regionName", trust_uid as "trustUid", trust_name as "trustName", pupils, capacity,
+  statutory_low_age as "statutoryLowAge", statutory_high_age as "statutoryHighAge"`);
+
+const ALL_COLUMNS = sql.raw(`
+  urn, laestab, name, town, postcode, phase_name as "phaseName", type_name as "typeName",
+  type_group_name as "typeGroupName", status_name as "statusName", la_code as "laCode", la_name as "laName",
+  region_name as "regionName", trust_uid as "trustUid", trust_name as "trustName", pupils, capacity,
+  statutory_low_age as "statutoryLowAge", statutory_high_age as "statutoryHighAge",
+  establishment_number as "establishmentNumber", type_code as "typeCode", status_code as "statusCode",
+  to_char(open_date, 'YYYY-MM-DD') as "openDate", to_char(close_date, 'YYYY-MM-DD') as "closeDate",
+  phase_code as "phaseCode", boarders_name as "boardersName", nursery_name as "nurseryName",
+  sixth_form_name as "sixthFormName", gender_name as "genderName", religious_character_name as "religiousCharacterName",
+  admissions_policy_name as "admissionsPolicyName", boys, girls, percentage_fsm as "percentageFsm",
+  to_char(census_date, 'YYYY-MM-DD') as "censusDate", federation_uid as "federationUid", federation_name as "federationName",
+  ukprn, street, locality, address3, county, website, telephone, region_code as "regionCode",
+  district_code as "districtCode", district_name as "districtName", gss_la_code as "gssLaCode",
+  urban_rural_code as "urbanRuralCode", urban_rural_name as "urbanRuralName", easting, northing, latitude, longitude,
+  to_char(last_changed_date, 'YYYY-MM-DD') as "lastChangedDate"`);
+
+/** GIAS statuses counted as open: "Open" and "Open, but proposed to close". */
+const OPEN_STATUS = sql`status_name like 'Open%'`;
+
+export class EstablishmentRepository {
+  constructor(private readonly database: Database) {}
+
+  async search(query: SchoolSearch): Promise<SearchPage> {
+    const where: SQL[] = [];
+    let order: SQL = sql`name, urn`;
+    const term = query.term;
+    switch (term.kind) {
+      case 'urn':
+        where.push(sql`urn = ${term.urn}`);
+        break;
+      case 'laestab':
+        where.push(sql`laestab = ${term.laestab}`);
+        break;
+      case 'postcode':
+        where.push(term.complete ? sql`postcode_key = ${term.key}` : sql`postcode_key like ${`${term.key}%`}`);
+        order = sql`postcode_key, name, urn`;
+        break;
+      case 'text': {
+        const q = term.text.toLowerCase();
+        // Typo-tolerant: a trigram word match anywhere in the name (pg_trgm `<%`), a plain substring, or the town.
+        where.push(sql`(${q} <% name_key or name_key like ${`%${escapeLike(q)}%`} or lower(town) = ${q} or lower(town) % ${q})`);
+        order = sql`(name_key = ${q}) desc, (name_key like ${`${escapeLike(q)}%`}) desc,
+          word_similarity(${q}, name_key) desc, (lower(town) = ${q}) desc, similarity(name_key, ${q}) desc, name, urn`;
+        break;
+      }
+      case 'empty':
+        break;
+    }
+    if (query.phase?.length) where.push(sql`phase_name in ${query.phase}`);
+    if (query.typeGroup?.length) where.push(sql`type_group_name in ${query.typeGroup}`);
+    if (query.la?.length) where.push(sql`la_code in ${query.la}`);
+    if (query.region?.length) where.push(sql`region_code in ${query.region}`);
+    if (query.status === 'open') where.push(OPEN_STATUS);
+    if (query.status === 'closed') where.push(sql`not (${OPEN_STATUS})`);
+    const whereSql = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+    const rows = await this.database.rows<SchoolSummary & { total: number }>(sql`
+      select ${SUMMARY_COLUMNS}, count(*) over ()::int as total
+      from establishments ${whereSql}
+      order by ${order}
+      limit ${query.limit} offset ${query.offset}`);
+    let total = rows[0]?.total ?? 0;
+    if (rows.length === 0 && query.offset > 0) {
+      const [count] = await this.database.rows<{ total: number }>(sql`select count(*)::int as total from establishments ${whereSql}`);
+      total = count?.total ?? 0;
+    }
+    return { total, rows: rows.map(({ total: _t, ...r }) => r) };
+  }
+
+  async byUrn(urn: number): Promise<School | null> {
+    const [row] = await this.database.rows<School>(sql`select ${ALL_COLUMNS} from establishments where urn = ${urn}`);
+    return row ?? null;
+  }
+
+  async byTrust(uid: string): Promise<SchoolSummary[]> {
+    return this.database.rows<SchoolSummary>(sql`
+      select ${SUMMARY_COLUMNS} from establishments where trust_uid = ${uid} order by ${OPEN_STATUS} desc, name, urn`);
+  }
+
+  async byLocalAuthority(code: string): Promise<SchoolSummary[]> {
+    return this.database.rows<SchoolSummary>(sql`
+      select ${SUMMARY_COLUMNS} from establishments where la_code = ${code} order by ${OPEN_STATUS} desc, name, urn`);
+  }
+
+  async links(urn: number): Promise<SchoolLink[]> {
+    return this.database.rows<SchoolLink>(sql`
+      select l.urn, l.linked_urn as "linkedUrn", coalesce(e.name, l.link_name) as "linkName", l.link_type as "linkType",
+             to_char(l.established_date, 'YYYY-MM-DD') as "establishedDate", (e.urn is not null) as "inDirectory"
+      from establishment_links l left join establishments e on e.urn = l.linked_urn
+      where l.urn = ${urn}
+      order by l.established_date desc nulls last, l.linked_urn`);
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.database.rows<{ n: number }>(sql`select count(*)::int as n from establishments`);
+    return row?.n ?? 0;
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,59 @@
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/client';
+import { EstablishmentRepository } from './db/repositories/establishment.repository';
+import { loadSample } from './importers/sample';
+
+/**
+ * Process entry: parse config, open (and migrate) the database, load the sample data into an empty database,
+ * build the app, listen, and close gracefully on SIGTERM/SIGINT.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.TRELLIS_DATA_DIR });
+  const app = await buildApp({ config, database });
+  const where = database.kind === 'pglite' ? `embedded database in ${config.TRELLIS_DATA_DIR}` : 'PostgreSQL';
+  if (config.TRELLIS_LOAD_SAMPLE && (await new EstablishmentRepository(database).count()) === 0) {
+    app.log.info(`empty database: loading the sample data from ${config.TRELLIS_SAMPLE_DIR}`);
+    await loadSample(database, config.TRELLIS_SAMPLE_DIR, (m) => app.log.info(m));
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal}: closing`);
+    const timer = setTimeout(() => {
+      app.log.error('did not close within 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    timer.unref();
+    try {
+      await app.close();
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'error while closing');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  app.log.info(`Trellis is running on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT} (${where})`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
