@@ -47,7 +47,7 @@ function draw(spec: ChartSpec): string {
           width: 640,
           height: 260,
           marginLeft: 56,
-          marginRight: 110,
+          marginRight: 30,
           x: { label: null, type: 'point', domain: xs, inset: 20 },
           y: { label: spec.yLabel, grid: true, zero: spec.zero ?? false, nice: true },
           color: colour,
@@ -55,7 +55,6 @@ function draw(spec: ChartSpec): string {
           marks: [
             Plot.line(spec.points, { x: 'x', y: 'value', stroke: 'series', strokeWidth: 2 }),
             Plot.dot(spec.points, { x: 'x', y: 'value', stroke: 'series', fill: 'series', symbol: 'series', r: 4 }),
-            Plot.text(spec.points, Plot.selectLast({ x: 'x', y: 'value', z: 'series', text: 'series', dx: 10, textAnchor: 'start', fill: 'series' })),
           ],
         })
       : Plot.plot({
@@ -73,15 +72,28 @@ function draw(spec: ChartSpec): string {
             Plot.ruleX([0]),
           ],
         });
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', spec.title);
   // Plot puts a <style> element in the SVG; a strict Content Security Policy blocks it, and trellis.css carries the
-  // same rules, so it is removed.
-  return svg.outerHTML.replace(/<style>[\s\S]*?<\/style>/, '').replace(/^<svg /, `<svg focusable="false" data-title="${escapeAttribute(spec.title)}" `);
+  // same rules, so it is removed. Plot also labels its inner groups with aria-label, which ARIA does not allow on an
+  // element without a role: the chart is one image, described once on the <svg>, with its figures in the table.
+  const markup = svg.outerHTML
+    .replace(/<style>[\s\S]*?<\/style>/, '')
+    .replace(/ aria-label="[^"]*"/g, '')
+    .replace(/ aria-description="[^"]*"/g, '');
+  return markup.replace(/^<svg /, `<svg role="img" focusable="false" aria-label="${escapeAttribute(spec.title)}" `);
 }
 
-/** The chart as an SVG string (cached by its inputs). */
-export function renderChart(spec: ChartSpec): string {
+export interface RenderedChart {
+  svg: string;
+  /** Key to the series, drawn as HTML beside the chart: name and its colour/symbol index (trellis-swatch--N). */
+  legend: { name: string; index: number }[];
+}
+
+/** The chart as an SVG string (cached by its inputs) with its legend. */
+export function renderChart(spec: ChartSpec): RenderedChart {
+  return { svg: renderSvg(spec), legend: spec.seriesOrder.map((name, index) => ({ name, index })) };
+}
+
+function renderSvg(spec: ChartSpec): string {
   const key = JSON.stringify(spec);
   let svg = cache.get(key);
   if (svg === undefined) {

@@ -137,10 +137,13 @@ export class EstablishmentRepository {
         break;
       case 'text': {
         const q = term.text.toLowerCase();
-        // Typo-tolerant: a trigram word match anywhere in the name (pg_trgm `<%`), a plain substring, or the town.
-        where.push(sql`(${q} <% name_key or name_key like ${`%${escapeLike(q)}%`} or lower(town) = ${q} or lower(town) % ${q})`);
+        // Typo-tolerant (pg_trgm, GIN-indexed): the words typed resemble words of the name (`<%`), or the whole name
+        // (`%`, for several misspelt words), or appear in it as typed; or the town matches.
+        where.push(
+          sql`(${q} <% name_key or name_key % ${q} or name_key like ${`%${escapeLike(q)}%`} or lower(town) = ${q} or lower(town) % ${q})`,
+        );
         order = sql`(name_key = ${q}) desc, (name_key like ${`${escapeLike(q)}%`}) desc,
-          word_similarity(${q}, name_key) desc, (lower(town) = ${q}) desc, similarity(name_key, ${q}) desc, name, urn`;
+          greatest(word_similarity(${q}, name_key), similarity(name_key, ${q})) desc, (lower(town) = ${q}) desc, name, urn`;
         break;
       }
       case 'empty':

@@ -38,7 +38,7 @@ export const REGIONS: readonly { code: string; name: string }[] = [
 ];
 
 export const STATUSES = [
-  { value: 'open', label: 'Open (including proposed to close)' },
-  { value: 'closed', label: 'Closed or proposed to open' },
+  { value: 'open', label: 'Open' },
+  { value: 'closed', label: 'Closed or not yet open' },
   { value: 'all', label: 'Any status' },
 ] as const;

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { PHASES, REGIONS, STATUSES, TYPE_GROUPS } from '../../domain/schools/gias-codes';
 import type { AreaSeries, OutcomeSeries } from '../../domain/measures/outcomes';
 import type { SchoolSummary } from '../../db/repositories/establishment.repository';
-import { renderChart } from '../../web/charts';
+import { renderChart, type RenderedChart } from '../../web/charts';
 import { LocalAuthorityParams, PAGE_SIZE, SchoolSearchQuery, TrustParams, UrnParams } from './directory.schema';
 import { KEY_MEASURES } from './directory.service';
 
@@ -102,7 +102,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-function outcomeChart(series: OutcomeSeries, laName: string): string | null {
+function outcomeChart(series: OutcomeSeries, laName: string): RenderedChart | null {
   const names = ['This school', laName, 'England'];
   const points = series.rows.flatMap((row) =>
     [row.school, row.la, row.england].flatMap((cell, i) => (cell.value === null ? [] : [{ x: row.yearLabel, series: names[i]!, value: cell.value }])),
@@ -117,7 +117,7 @@ function outcomeChart(series: OutcomeSeries, laName: string): string | null {
   });
 }
 
-function areaChart(series: AreaSeries, laName: string): string | null {
+function areaChart(series: AreaSeries, laName: string): RenderedChart | null {
   const names = [laName, 'England'];
   const points = series.rows.flatMap((row) =>
     [row.area, row.england].flatMap((cell, i) => (cell.value === null ? [] : [{ x: row.yearLabel, series: names[i]!, value: cell.value }])),

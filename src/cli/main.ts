@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase, type Database } from '../db/client';
+import { ImportError, type Progress } from '../importers/csv-source';
+import type { ImportOptions, ImportResult } from '../importers/csv-import';
+import { importGias } from '../importers/gias.importer';
+import { importGiasGroups } from '../importers/gias-groups.importer';
+import { importGiasLinks } from '../importers/gias-links.importer';
+import { importMeasures } from '../importers/measures.importer';
+import { loadSample } from '../importers/sample';
+
+const USAGE = `Usage: npm run trellis -- <command>
+
+Commands:
+  import gias <file.csv>          GIAS "edubasealldata" establishments extract (upsert by URN)
+  import gias-links <file.csv>    GIAS establishment links (predecessor, successor …)
+  import gias-groups <file.csv>   GIAS groups: trusts, federations, sponsors ("allgroupsdata")
+  import measures <folder>        DfE measure files with their datamap.csv (absence, workforce, KS4, similar-school inputs)
+  import sample                   everything in data/sample (what npm start loads into an empty database)
+  migrate                         apply database migrations and exit
+
+The database is DATABASE_URL when set, otherwise the embedded database in TRELLIS_DATA_DIR (default ./data/db).
+Every import is one transaction: a file with any bad row changes nothing, and the problems are listed by line.`;
+
+/** A progress bar on a terminal; a line every few seconds when output is not a terminal (CI, logs). */
+function progressReporter(label: string): { update: (p: Progress) => void; stop: () => void } {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} [{bar}] {percentage}% | {rows} rows | {eta_formatted} left`, stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update: (p) => {
+        if (!started) {
+          bar.start(p.totalBytes || 1, 0, { rows: 0 });
+          started = true;
+        }
+        bar.update(p.bytesRead, { rows: p.rows });
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  let last = 0;
+  return {
+    update: (p) => {
+      const now = Date.now();
+      if (now - last > 2000 || p.bytesRead >= p.totalBytes) {
+        last = now;
+        const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 0;
+        process.stderr.write(`${label}: ${pct}% (${p.rows} rows)\n`);
+      }
+    },
+    stop: () => undefined,
+  };
+}
+
+async function runCsv(
+  database: Database,
+  label: string,
+  file: string | undefined,
+  run: (db: Database, file: string, options: ImportOptions) => Promise<ImportResult>,
+): Promise<void> {
+  if (!file) throw new UsageError(`Give the file to import: npm run trellis -- import ${label} <file.csv>`);
+  if (!existsSync(file)) throw new UsageError(`There is no file at ${file}.`);
+  const progress = progressReporter(`import ${label}`);
+  const started = Date.now();
+  try {
+    const result = await run(database, file, { onProgress: progress.update });
+    progress.stop();
+    console.log(`Imported ${result.rows} rows from ${file} (${result.encoding}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  } finally {
+    progress.stop();
+  }
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, kind, target] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.TRELLIS_DATA_DIR });
+  try {
+    if (command === 'migrate') {
+      console.log('Migrations are applied.');
+      return 0;
+    }
+    if (command !== 'import') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+    switch (kind) {
+      case 'gias':
+        await runCsv(database, 'gias', target, importGias);
+        break;
+      case 'gias-links':
+        await runCsv(database, 'gias-links', target, importGiasLinks);
+        break;
+      case 'gias-groups':
+        await runCsv(database, 'gias-groups', target, importGiasGroups);
+        break;
+      case 'measures': {
+        if (!target) throw new UsageError('Give the folder of measure files: npm run trellis -- import measures <folder>');
+        const result = await importMeasures(database, target);
+        console.log(`Imported ${result.values} measure values and ${result.similarityInputs} similar-school inputs from ${result.files.join(', ')}.`);
+        break;
+      }
+      case 'sample':
+        await loadSample(database, config.TRELLIS_SAMPLE_DIR, (m) => console.log(m));
+        break;
+      default:
+        throw new UsageError(`Unknown import "${kind ?? ''}".\n\n${USAGE}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof ImportError) {
+      console.error(error.report());
+      return 1;
+    }
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  },
+);
