@@ -17,6 +17,9 @@ const app = await buildApp({ config, database });
 const bare = new nunjucks.Environment(null, { autoescape: true });
 const template = nunjucks.compile('<!doctype html><html lang="en"><head><title>{{ title }}</title></head><body><h1>{{ title }}</h1><p>{{ text }}</p></body></html>', bare);
 app.get('/__bench/bare', async (_req, reply) => reply.type('text/html; charset=utf-8').send(template.render({ title: 'Bare page', text: 'Hello' })));
+// The same bare page padded to the size of a school page (35 kB), to separate rendering cost from transfer cost.
+const padding = 'Trellis '.repeat(4400);
+app.get('/__bench/bare-35k', async (_req, reply) => reply.type('text/html; charset=utf-8').send(template.render({ title: 'Bare page', text: padding })));
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address() as { port: number };
 process.stdout.write(`READY ${address.port}\n`);

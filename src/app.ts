@@ -16,6 +16,8 @@ import { DirectoryService } from './modules/directory/directory.service';
 import { docsRoutes } from './modules/docs/docs.routes';
 import { compileStylesheet } from './web/stylesheet';
 import { errorHandling } from './web/error-handling';
+import { pageCache } from './web/page-cache';
+import { ImportRunRepository } from './db/repositories/import-run.repository';
 import { configureNunjucks } from './web/nunjucks';
 
 const require = createRequire(import.meta.url);
@@ -54,7 +56,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {
-    enableCSPNonces: true,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -73,6 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     strictTransportSecurity: config.NODE_ENV === 'production',
   });
   await app.register(fastifyFormbody);
+  const importRuns = new ImportRunRepository(database);
+  await app.register(pageCache, { maxBytes: config.TRELLIS_PAGE_CACHE_MB * 1024 * 1024, readVersion: () => importRuns.dataVersion() });
 
   const stylesheet = await compileStylesheet(join(here, 'assets/trellis.scss'), govukDist);
   await app.register(fastifyStatic, { root: join(govukDist, 'govuk/assets'), prefix: '/assets/govuk/', maxAge: '7d', immutable: true });
@@ -95,8 +98,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       assetVersion: stylesheet.version,
       tileUrl: config.TRELLIS_TILE_URL,
       tileAttribution: config.TRELLIS_TILE_ATTRIBUTION,
-      cspNonce: (this as unknown as { cspNonce?: { script: string } }).cspNonce?.script,
-      currentPath: this.request.url,
       ...context,
     });
     return this.type('text/html; charset=utf-8').send(html);

@@ -28,6 +28,8 @@ export const ConfigSchema = z.object({
   TRELLIS_TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   /** Attribution shown on maps for the tile source. */
   TRELLIS_TILE_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
+  /** Memory for the page cache of public pages served to readers without a session (MB); 0 turns it off. */
+  TRELLIS_PAGE_CACHE_MB: z.coerce.number().min(0).max(16384).default(256),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

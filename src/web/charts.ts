@@ -29,8 +29,10 @@ const SYMBOLS = ['circle', 'square', 'triangle', 'diamond', 'star'];
 
 const { document } = parseHTML('<!doctype html><html><body></body></html>');
 
+// Bounded by bytes: a school's five charts take about 17 kB, so 64 MB holds every chart of about 3,800 schools.
 const cache = new Map<string, string>();
-const CACHE_LIMIT = 2000;
+const CACHE_BYTES = 64 * 1024 * 1024;
+let cachedBytes = 0;
 
 function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -98,8 +100,13 @@ function renderSvg(spec: ChartSpec): string {
   let svg = cache.get(key);
   if (svg === undefined) {
     svg = draw(spec);
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(key, svg);
+    cachedBytes += svg.length + key.length;
+    for (const [k, v] of cache) {
+      if (cachedBytes <= CACHE_BYTES) break;
+      cache.delete(k);
+      cachedBytes -= v.length + k.length;
+    }
   }
   return svg;
 }

@@ -33,6 +33,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   r.get(
     '/schools',
     {
+      config: { pageCache: true },
       schema: {
         tags: ['schools'],
         summary: 'Search schools',
@@ -50,6 +51,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   r.get(
     '/schools.csv',
     {
+      config: { pageCache: true },
       schema: {
         tags: ['schools'],
         summary: 'Download a school search as CSV',
@@ -70,6 +72,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   r.get(
     '/schools/:urn',
     {
+      config: { pageCache: true },
       schema: {
         tags: ['schools'],
         summary: 'A school: GIAS details, links and outcomes against its LA and England',
@@ -97,6 +100,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   r.get(
     '/trusts/:id',
     {
+      config: { pageCache: true },
       schema: {
         tags: ['trusts'],
         summary: 'A trust and its schools with their latest key figures',
@@ -113,6 +117,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   r.get(
     '/local-authorities',
     {
+      config: { pageCache: true },
       schema: {
         tags: ['local-authorities'],
         summary: 'Every local authority with schools in Trellis',
@@ -125,6 +130,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   r.get(
     '/local-authorities/:code',
     {
+      config: { pageCache: true },
       schema: {
         tags: ['local-authorities'],
         summary: "A local authority: its figures against England and its schools' latest key figures",
@@ -151,6 +157,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   r.get(
     '/measures',
     {
+      config: { pageCache: true },
       schema: {
         tags: ['measures'],
         summary: 'The measure catalogue: code, label, unit, which way is better, source',

@@ -149,12 +149,38 @@ describe('trust and local-authority pages', () => {
 });
 
 describe('security headers', () => {
-  it('sends a strict Content Security Policy with a nonce for the one inline script', async () => {
+  it('sends a strict Content Security Policy: scripts and styles from this site only, no inline script', async () => {
     const page = await getPage(t.app, '/');
     const csp = String(page.headers['content-security-policy']);
-    expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
-    const nonce = /'nonce-([^']+)'/.exec(csp)![1];
-    expect(page.html.querySelector('body script')?.getAttribute('nonce')).toBe(nonce);
+    expect(page.html.querySelectorAll('script').every((s) => s.getAttribute('src')?.startsWith('/assets/'))).toBe(true);
+    expect(page.html.querySelectorAll('[style]')).toHaveLength(0);
+  });
+});
+
+describe('page cache', () => {
+  it('serves a repeated public page from memory until the data change', async () => {
+    const first = await t.app.inject({ url: '/schools/100025' });
+    const second = await t.app.inject({ url: '/schools/100025' });
+    expect(first.headers['x-trellis-cache']).toBe('miss');
+    expect(second.headers['x-trellis-cache']).toBe('hit');
+    expect(second.body).toBe(first.body);
+    expect(second.headers['content-security-policy']).toBe(first.headers['content-security-policy']);
+
+    const { importGiasLinks } = await import('../../importers/gias-links.importer');
+    await importGiasLinks(t.database, Buffer.from('URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n100025,100049,Haverstock School,Test link,01/09/2020\n'));
+    t.app.pageCache.expireVersion();
+    const after = await t.app.inject({ url: '/schools/100025' });
+    expect(after.headers['x-trellis-cache']).toBe('miss');
+    expect(after.body).toContain('Test link');
+  });
+
+  it('never serves a cached page to a reader with a session', async () => {
+    await t.app.inject({ url: '/local-authorities/202' });
+    const withSession = await t.app.inject({ url: '/local-authorities/202', headers: { cookie: 'trellis_session=abc' } });
+    expect(withSession.headers['x-trellis-cache']).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const directory = app.services.directory;
 
-  r.get('/', { schema: { hide: true } }, async (request, reply) => {
+  r.get('/', { config: { pageCache: true }, schema: { hide: true } }, async (request, reply) => {
     const parsed = SchoolSearchQuery.safeParse(request.query);
     const raw = request.query as Record<string, unknown>;
     const localAuthorities = await directory.localAuthorities();
@@ -44,7 +44,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  r.get('/schools.csv', { schema: { querystring: SchoolSearchQuery, hide: true } }, async (request, reply) => {
+  r.get('/schools.csv', { config: { pageCache: true }, schema: { querystring: SchoolSearchQuery, hide: true } }, async (request, reply) => {
     const result = await directory.searchAll(request.query);
     return reply
       .type('text/csv; charset=utf-8')
@@ -52,7 +52,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
       .send(schoolsCsv(result.rows));
   });
 
-  r.get('/schools/:urn', { schema: { params: UrnParams, hide: true } }, async (request, reply) => {
+  r.get('/schools/:urn', { config: { pageCache: true }, schema: { params: UrnParams, hide: true } }, async (request, reply) => {
     const profile = await directory.school(request.params.urn);
     const { school } = profile;
     return reply.page('directory/views/school.njk', {
@@ -67,7 +67,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  r.get('/trusts/:id', { schema: { params: TrustParams, hide: true } }, async (request, reply) => {
+  r.get('/trusts/:id', { config: { pageCache: true }, schema: { params: TrustParams, hide: true } }, async (request, reply) => {
     const profile = await directory.trust(request.params.id);
     return reply.page('directory/views/trust.njk', {
       title: profile.trust.name,
@@ -77,7 +77,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  r.get('/local-authorities', { schema: { hide: true } }, async (_request, reply) => {
+  r.get('/local-authorities', { config: { pageCache: true }, schema: { hide: true } }, async (_request, reply) => {
     const localAuthorities = await directory.localAuthorities();
     return reply.page('directory/views/local-authorities.njk', {
       title: 'Local authorities',
@@ -86,7 +86,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  r.get('/local-authorities/:code', { schema: { params: LocalAuthorityParams, hide: true } }, async (request, reply) => {
+  r.get('/local-authorities/:code', { config: { pageCache: true }, schema: { params: LocalAuthorityParams, hide: true } }, async (request, reply) => {
     const profile = await directory.localAuthority(request.params.code);
     return reply.page('directory/views/local-authority.njk', {
       title: profile.la.name,

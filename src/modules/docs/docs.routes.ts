@@ -27,7 +27,7 @@ function describeSchema(schema: OpenApiParameter['schema']): string {
 export async function docsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/api/docs', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/api/docs', { config: { pageCache: true }, schema: { hide: true } }, async (_request, reply) => {
     const document = app.swagger() as { info: { title: string; description?: string; version: string }; paths: Record<string, Record<string, OpenApiOperation>> };
     const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({
