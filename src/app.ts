@@ -1,24 +1,39 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import nunjucks from 'nunjucks';
-import type { Config } from './config';
+import { devOutboxEnabled, publicUrl, sessionSecret, type Config } from './config';
 import type { Database } from './db/client';
+import { AccountRepository } from './db/repositories/account.repository';
+import { EstablishmentRepository } from './db/repositories/establishment.repository';
+import { ImportRunRepository } from './db/repositories/import-run.repository';
+import { OrganisationDirectoryRepository } from './db/repositories/organisation-directory.repository';
+import { accountsRoutes } from './modules/accounts/accounts.routes';
+import { AccountsService } from './modules/accounts/accounts.service';
+import { Mailer } from './modules/accounts/mailer';
+import { oidcRoutes } from './modules/accounts/oidc.routes';
+import { OidcService } from './modules/accounts/oidc.service';
+import { OrganisationsService } from './modules/accounts/organisations.service';
 import { apiRoutes } from './modules/api/api.routes';
 import { directoryRoutes } from './modules/directory/directory.routes';
 import { DirectoryService } from './modules/directory/directory.service';
 import { docsRoutes } from './modules/docs/docs.routes';
-import { compileStylesheet } from './web/stylesheet';
 import { errorHandling } from './web/error-handling';
-import { pageCache } from './web/page-cache';
-import { ImportRunRepository } from './db/repositories/import-run.repository';
+import { HttpError } from './web/errors';
 import { configureNunjucks } from './web/nunjucks';
+import { pageCache } from './web/page-cache';
+import { databaseRateLimitStore } from './web/rate-limit-store';
+import { sessions } from './web/session';
+import { compileStylesheet } from './web/stylesheet';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,31 +43,73 @@ const leafletDist = join(dirname(require.resolve('leaflet/package.json')), 'dist
 export interface AppDeps {
   config: Config;
   database: Database;
+  /** Sees every route as it is added (the route × role matrix test uses it to find routes without a row). */
+  observeRoutes?: (route: RouteOptions) => void;
 }
 
 export interface Services {
   directory: DirectoryService;
+  accounts: AccountsService;
+  organisations: OrganisationsService;
+  oidc: OidcService | null;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     services: Services;
+    /** Whether /dev/outbox is served (development and test only). */
+    devOutbox: boolean;
+  }
+  interface FastifyReply {
+    /** Renders a page template with the layout's shared context. */
+    page(template: string, context?: Record<string, unknown>): FastifyReply;
   }
 }
 
 /** Builds the Trellis web application from its dependencies. No module-level state: tests build as many as they like. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
+  const production = config.NODE_ENV === 'production';
   const app = Fastify({
     logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
-    trustProxy: config.NODE_ENV === 'production',
+    trustProxy: production,
     routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 256 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  if (deps.observeRoutes) app.addHook('onRoute', deps.observeRoutes);
+
+  const accountRepository = new AccountRepository(database);
+  const mailer = new Mailer(accountRepository, { smtpUrl: config.TRELLIS_SMTP_URL, from: config.TRELLIS_MAIL_FROM });
+  app.addHook('onClose', async () => mailer.close());
+  const baseUrl = publicUrl(config);
+  const accounts = new AccountsService(accountRepository, mailer, {
+    publicUrl: baseUrl,
+    argon2: { memoryCost: config.TRELLIS_ARGON2_MEMORY_KIB, timeCost: config.TRELLIS_ARGON2_TIME_COST },
+    sessionIdleMs: config.TRELLIS_SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: config.TRELLIS_SESSION_ABSOLUTE_HOURS * 3_600_000,
+  });
+  const organisations = new OrganisationsService(accountRepository, new EstablishmentRepository(database), new OrganisationDirectoryRepository(database), mailer, baseUrl);
+  const oidc =
+    config.TRELLIS_OIDC_ISSUER && config.TRELLIS_OIDC_CLIENT_ID
+      ? new OidcService(
+          {
+            issuer: config.TRELLIS_OIDC_ISSUER,
+            clientId: config.TRELLIS_OIDC_CLIENT_ID,
+            clientSecret: config.TRELLIS_OIDC_CLIENT_SECRET,
+            redirectUri: `${baseUrl}/auth/oidc/callback`,
+            allowInsecure: !production,
+          },
+          accountRepository,
+          accounts,
+          organisations,
+        )
+      : null;
   app.decorate('config', config);
-  app.decorate('services', { directory: new DirectoryService(database) });
+  app.decorate('devOutbox', devOutboxEnabled(config));
+  app.decorate('services', { directory: new DirectoryService(database), accounts, organisations, oidc });
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {
@@ -67,13 +124,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: config.NODE_ENV === 'production' ? [] : null,
+        formAction: ["'self'", ...(config.TRELLIS_OIDC_ISSUER ? [new URL(config.TRELLIS_OIDC_ISSUER).origin] : [])],
+        upgradeInsecureRequests: production ? [] : null,
       },
     },
-    strictTransportSecurity: config.NODE_ENV === 'production',
+    strictTransportSecurity: production,
   });
   await app.register(fastifyFormbody);
+  await app.register(fastifyCookie, { secret: sessionSecret(config) });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'trellis_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: production, signed: true },
+  });
+  // Every state-changing form is checked; the JSON API is not cookie-authenticated for writes yet.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || request.url.startsWith('/api/')) return done();
+    app.csrfProtection(request, reply, done);
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    store: databaseRateLimitStore(accountRepository),
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, `Too many attempts. Wait ${Math.max(1, Math.ceil(context.ttl / 60_000))} minute${context.ttl > 60_000 ? 's' : ''} and try again.`),
+  });
+  await app.register(sessions, {
+    accounts: accountRepository,
+    idleMs: config.TRELLIS_SESSION_IDLE_MINUTES * 60_000,
+    secure: production,
+  });
   const importRuns = new ImportRunRepository(database);
   await app.register(pageCache, { maxBytes: config.TRELLIS_PAGE_CACHE_MB * 1024 * 1024, readVersion: () => importRuns.dataVersion() });
 
@@ -91,16 +170,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(stylesheet.css),
   );
 
-  const env = configureNunjucks(nunjucks, [join(here, 'views'), join(here, 'modules'), govukDist]);
   // Pages render through one Nunjucks environment per app (filters, govuk-frontend macros); see web/nunjucks.ts.
-  app.decorateReply('page', function (this: import('fastify').FastifyReply, template: string, context: Record<string, unknown> = {}) {
+  const env = configureNunjucks(nunjucks, [join(here, 'views'), join(here, 'modules'), govukDist]);
+  app.decorateReply('page', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const reply = this;
     const html = env.render(template, {
       assetVersion: stylesheet.version,
       tileUrl: config.TRELLIS_TILE_URL,
       tileAttribution: config.TRELLIS_TILE_ATTRIBUTION,
+      currentUser: reply.request.currentUser,
+      currentPath: reply.request.url,
+      devOutbox: app.devOutbox,
+      oidcLabel: oidc ? config.TRELLIS_OIDC_LABEL : null,
+      // Called by templates with forms: sets the CSRF cookie only on pages that need it (cached pages have none).
+      csrf: () => reply.generateCsrf(),
       ...context,
     });
-    return this.type('text/html; charset=utf-8').send(html);
+    return reply.type('text/html; charset=utf-8').send(html);
   });
 
   await app.register(fastifySwagger, {
@@ -120,16 +206,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(errorHandling);
   await app.register(directoryRoutes);
+  await app.register(accountsRoutes);
+  await app.register(oidcRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });
   await app.register(docsRoutes);
   return app;
-}
-
-declare module 'fastify' {
-  interface FastifyReply {
-    /** Renders a page template with the layout's shared context. */
-    page(template: string, context?: Record<string, unknown>): FastifyReply;
-  }
 }
 
 function originOf(template: string): string | null {

@@ -30,6 +30,29 @@ export const ConfigSchema = z.object({
   TRELLIS_TILE_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
   /** Memory for the page cache of public pages served to readers without a session (MB); 0 turns it off. */
   TRELLIS_PAGE_CACHE_MB: z.coerce.number().min(0).max(16384).default(256),
+  /** Address of this site as readers reach it, for links in emails and the OpenID Connect redirect. */
+  TRELLIS_PUBLIC_URL: z.string().url().optional(),
+  /** Secret for signing cookies (CSRF). At least 32 characters; required in production. */
+  TRELLIS_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A session ends after this many minutes without a request. */
+  TRELLIS_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  /** A session ends this many hours after sign-in, however active. */
+  TRELLIS_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** `smtp://user:pass@host:587` or `smtps://…`; unset to keep emails in the outbox table only. */
+  TRELLIS_SMTP_URL: z.string().url().optional(),
+  /** Sender of Trellis emails. */
+  TRELLIS_MAIL_FROM: z.string().min(3).default('Trellis <no-reply@trellis.localhost>'),
+  /** Show the email outbox at /dev/outbox (development only; refused in production). */
+  TRELLIS_DEV_OUTBOX: booleanFromEnv.optional(),
+  /** OpenID Connect issuer URL (e.g. Microsoft Entra or Google Workspace); unset to hide single sign-on. */
+  TRELLIS_OIDC_ISSUER: z.string().url().optional(),
+  TRELLIS_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  TRELLIS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The button text for single sign-on, e.g. "Sign in with Microsoft". */
+  TRELLIS_OIDC_LABEL: z.string().min(1).default('Sign in with your organisation account'),
+  /** argon2id memory cost in KiB (production default 19456, OWASP's minimum); tests use less. */
+  TRELLIS_ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).default(19456),
+  TRELLIS_ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -46,10 +69,48 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  const problems = productionProblems(parsed.data);
+  if (problems.length > 0) throw new ConfigError(`Refusing to start in production:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return parsed.data;
+}
+
+/** Known development placeholders that must never run in production. */
+const DEFAULT_SECRETS = ['development-only-secret-do-not-use-in-production', 'changeme', 'secret'];
+
+/** In production the app refuses unsafe defaults (STYLE.md §11). */
+export function productionProblems(config: Config): string[] {
+  if (config.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (!config.TRELLIS_SESSION_SECRET) problems.push('TRELLIS_SESSION_SECRET must be set (32 or more random characters).');
+  else if (DEFAULT_SECRETS.some((d) => config.TRELLIS_SESSION_SECRET!.includes(d))) problems.push('TRELLIS_SESSION_SECRET is a default value.');
+  if (config.TRELLIS_DEV_OUTBOX) problems.push('TRELLIS_DEV_OUTBOX must not be on in production: it shows every email sent.');
+  if (config.DATABASE_URL && /:\/\/postgres(:postgres)?@/.test(config.DATABASE_URL) && !/localhost|127\.0\.0\.1/.test(config.DATABASE_URL)) {
+    problems.push('DATABASE_URL uses the default postgres superuser: use an account of its own.');
+  }
+  if (config.TRELLIS_OIDC_ISSUER && !config.TRELLIS_OIDC_CLIENT_SECRET) problems.push('TRELLIS_OIDC_CLIENT_SECRET must be set when TRELLIS_OIDC_ISSUER is.');
+  if (!config.TRELLIS_PUBLIC_URL) problems.push('TRELLIS_PUBLIC_URL must be set: links in emails need it.');
+  return problems;
+}
+
+/** The secret to sign cookies with: configured, or (outside production) a fixed development value. */
+export function sessionSecret(config: Config): string {
+  return config.TRELLIS_SESSION_SECRET ?? 'development-only-secret-do-not-use-in-production';
+}
+
+/** Where readers reach this site. */
+export function publicUrl(config: Config): string {
+  return (config.TRELLIS_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+}
+
+/** The dev outbox is on by default in development and test, off in production. */
+export function devOutboxEnabled(config: Config): boolean {
+  return config.TRELLIS_DEV_OUTBOX ?? config.NODE_ENV !== 'production';
 }
 
 /** A configuration for tests: embedded database in memory unless a folder is given. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...ConfigSchema.parse({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRELLIS_LOAD_SAMPLE: 'false' }), ...overrides };
+  return {
+    ...ConfigSchema.parse({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRELLIS_LOAD_SAMPLE: 'false', TRELLIS_ARGON2_MEMORY_KIB: '64', TRELLIS_ARGON2_TIME_COST: '1' }),
+    ...overrides,
+  };
 }

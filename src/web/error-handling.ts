@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { HttpError } from './errors';
+import { HttpError, SignInRequiredError } from './errors';
 
 interface Problem {
   statusCode: number;
@@ -11,7 +11,10 @@ interface Problem {
 
 const TITLES: Record<number, string> = {
   400: 'There is a problem with your request',
+  401: 'Sign in to continue',
   403: 'You cannot do that',
+  409: 'That cannot be done now',
+  410: 'That link no longer works',
   404: 'Page not found',
   405: 'Method not allowed',
   413: 'That is too large',
@@ -45,6 +48,14 @@ function toProblem(error: FastifyError | Error): Problem {
     return { statusCode: error.statusCode, title: TITLES[error.statusCode] ?? 'Error', message: error.message, details: [...error.details] };
   }
   const fe = error as FastifyError;
+  if (fe.code?.startsWith('FST_CSRF')) {
+    return {
+      statusCode: 403,
+      title: 'This form has expired',
+      message: 'The form you sent had expired or came from another site, so nothing was changed. Go back, reload the page and try again.',
+      details: [],
+    };
+  }
   if (fe.validation) {
     const details = validationDetails(fe);
     const where = fe.validationContext === 'params' ? 'address' : fe.validationContext === 'querystring' ? 'query' : (fe.validationContext ?? 'request');
@@ -78,6 +89,10 @@ function send(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
 export const errorHandling = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof SignInRequiredError && !isApi(request)) {
+        const returnTo = request.method === 'GET' ? request.url : '/account';
+        return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`, 303);
+      }
       const problem = toProblem(error);
       if (problem.statusCode >= 500) request.log.error({ err: error }, 'request failed');
       return send(request, reply, problem);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parse, type HTMLElement } from 'node-html-parser';
-import { buildApp } from '../../src/app';
+import { buildApp, type AppDeps } from '../../src/app';
 import { testConfig } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -11,9 +11,9 @@ export interface TestApp {
 }
 
 /** An app on a database holding the committed sample data (one per test file: PGlite takes seconds to start). */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(observeRoutes?: AppDeps['observeRoutes']): Promise<TestApp> {
   const database = await createTestDatabase({ sample: true });
-  const app = await buildApp({ config: testConfig(), database });
+  const app = await buildApp({ config: testConfig(), database, ...(observeRoutes ? { observeRoutes } : {}) });
   await app.ready();
   return {
     app,

@@ -1,0 +1,59 @@
+import type { MembershipRole } from '../accounts/organisation-kinds';
+
+/**
+ * Who may do what: one pure function that services call, never templates or handlers alone (STYLE.md §6).
+ * Later features add their actions and resources here; each has a row in the route × role matrix test.
+ */
+export type Actor =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'user';
+      userId: string;
+      emailVerified: boolean;
+      isFacilitator: boolean;
+      isPlatformAdmin: boolean;
+      /** Organisation id → role. */
+      memberships: ReadonlyMap<string, MembershipRole>;
+    };
+
+export type Resource =
+  | { type: 'platform' }
+  | { type: 'organisation'; id: string }
+  | { type: 'account'; userId: string };
+
+export type Action =
+  /** Create an organisation (any signed-in person with a verified email). */
+  | 'organisation:create'
+  /** See an organisation's members and invitations. */
+  | 'organisation:view-members'
+  /** Invite, remove, change roles. */
+  | 'organisation:manage-members'
+  /** Leave an organisation one belongs to. */
+  | 'organisation:leave'
+  /** Read the audit log. */
+  | 'audit:read'
+  /** Grant or withdraw platform roles. */
+  | 'platform:manage-roles'
+  /** Change one's own password, download one's data, delete one's account. */
+  | 'account:manage';
+
+export const ANONYMOUS: Actor = { kind: 'anonymous' };
+
+export function can(actor: Actor, action: Action, resource: Resource): boolean {
+  if (actor.kind === 'anonymous') return false;
+  switch (action) {
+    case 'organisation:create':
+      return resource.type === 'platform' && actor.emailVerified;
+    case 'organisation:view-members':
+      return resource.type === 'organisation' && (actor.memberships.has(resource.id) || actor.isFacilitator || actor.isPlatformAdmin);
+    case 'organisation:manage-members':
+      return resource.type === 'organisation' && (actor.memberships.get(resource.id) === 'admin' || actor.isPlatformAdmin);
+    case 'organisation:leave':
+      return resource.type === 'organisation' && actor.memberships.has(resource.id);
+    case 'audit:read':
+    case 'platform:manage-roles':
+      return resource.type === 'platform' && actor.isPlatformAdmin;
+    case 'account:manage':
+      return resource.type === 'account' && resource.userId === actor.userId;
+  }
+}

@@ -1,0 +1,241 @@
+import { hash } from '@node-rs/argon2';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken, newToken } from '../src/modules/accounts/tokens';
+import { createTestApp, type TestApp } from './helpers/app';
+import { TestClient } from './helpers/client';
+
+/**
+ * Every route × every actor, with the outcome written out by hand (never derived from the policy under test).
+ * A route added without a row here fails the first test. Outcomes: an HTTP status, or `signin` (a redirect to the
+ * sign-in page). State-changing routes get a fresh world per cell, so one cell cannot change another's outcome.
+ */
+type Role = 'anonymous' | 'member' | 'admin' | 'otherAdmin' | 'facilitator' | 'platformAdmin';
+type Outcome = number | 'signin';
+type Row = Record<Role, Outcome>;
+
+const ROLES: Role[] = ['anonymous', 'member', 'admin', 'otherAdmin', 'facilitator', 'platformAdmin'];
+const all = (o: Outcome): Row => ({ anonymous: o, member: o, admin: o, otherAdmin: o, facilitator: o, platformAdmin: o });
+const signedIn = (o: Outcome): Row => ({ anonymous: 'signin', member: o, admin: o, otherAdmin: o, facilitator: o, platformAdmin: o });
+const row = (anonymous: Outcome, member: Outcome, admin: Outcome, otherAdmin: Outcome, facilitator: Outcome, platformAdmin: Outcome): Row => ({
+  anonymous,
+  member,
+  admin,
+  otherAdmin,
+  facilitator,
+  platformAdmin,
+});
+
+/** "METHOD /route/:pattern" → expected outcome per role. member/admin = of organisation A; otherAdmin = admin of B. */
+const MATRIX: Record<string, Row> = {
+  'GET /': all(200),
+  'GET /assets/*': all(200),
+  'GET /assets/govuk/*': all(200),
+  'GET /assets/leaflet/*': all(200),
+  'GET /assets/trellis.css': all(200),
+  'GET /schools.csv': all(200),
+  'GET /schools/:urn': all(200),
+  'GET /trusts/:id': all(200),
+  'GET /local-authorities': all(200),
+  'GET /local-authorities/:code': all(200),
+  'GET /api/v1/schools': all(200),
+  'GET /api/v1/schools.csv': all(200),
+  'GET /api/v1/schools/:urn': all(200),
+  'GET /api/v1/trusts/:id': all(200),
+  'GET /api/v1/local-authorities': all(200),
+  'GET /api/v1/local-authorities/:code': all(200),
+  'GET /api/v1/measures': all(200),
+  'GET /api/openapi.json': all(200),
+  'GET /api/docs': all(200),
+  'GET /sign-up': all(200),
+  'POST /sign-up': all(200),
+  'GET /sign-in': all(200),
+  'POST /sign-in': all(303),
+  'POST /sign-out': all(303),
+  'GET /signed-out': all(200),
+  'GET /verify-email': all(410),
+  'GET /forgot-password': all(200),
+  'POST /forgot-password': all(200),
+  'GET /reset-password': all(410),
+  'POST /reset-password': all(410),
+  'GET /auth/oidc': all(404),
+  'GET /auth/oidc/callback': all(404),
+  'GET /dev/outbox': all(200),
+  'GET /account': signedIn(200),
+  'POST /account/password': signedIn(200),
+  'GET /account/export': signedIn(200),
+  'GET /account/delete': signedIn(200),
+  'POST /account/delete': signedIn(200),
+  'GET /organisations': signedIn(200),
+  'GET /organisations/new': signedIn(200),
+  'POST /organisations': signedIn(303),
+  'POST /organisations/switch': row('signin', 303, 303, 403, 403, 403),
+  'GET /organisations/:id': row('signin', 200, 200, 403, 200, 200),
+  'POST /organisations/:id/invitations': row('signin', 403, 200, 403, 403, 200),
+  'POST /organisations/:id/invitations/:invitationId/revoke': row('signin', 403, 303, 403, 403, 303),
+  'POST /organisations/:id/members/:userId/role': row('signin', 403, 303, 403, 403, 303),
+  'POST /organisations/:id/members/:userId/remove': row('signin', 403, 303, 403, 403, 303),
+  'GET /invitations/:token': all(200),
+  // The invitation is for someone else's email: nobody in this matrix may accept it.
+  'POST /invitations/:token': row('signin', 403, 403, 403, 403, 403),
+  'GET /admin/audit': row('signin', 403, 403, 403, 403, 200),
+};
+
+const PASSWORD = 'matrix password that is long';
+let passwordHash: string;
+let t: TestApp;
+const routes: string[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp((r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${r.url}`);
+  });
+  passwordHash = await hash(PASSWORD, { memoryCost: 64, timeCost: 1, parallelism: 1, algorithm: 2 });
+});
+afterAll(async () => t.close());
+
+interface World {
+  orgA: string;
+  orgB: string;
+  target: string;
+  invitationId: string;
+  invitationToken: string;
+  sessions: Record<Exclude<Role, 'anonymous'>, string>;
+  emails: Record<Exclude<Role, 'anonymous'>, string>;
+}
+
+let worldCount = 0;
+
+/** Fresh people, organisations, sessions and an invitation, made directly in the database (fast). */
+async function makeWorld(app: FastifyInstance): Promise<World> {
+  const repo = app.services.accounts.accounts;
+  const id = `${++worldCount}.${Date.now()}`;
+  const user = async (name: string, flags: { isFacilitator?: boolean; isPlatformAdmin?: boolean } = {}) => {
+    const u = await repo.createUser({ email: `${name}.${id}@matrix.example`, displayName: name, passwordHash, emailVerified: true });
+    if (flags.isFacilitator || flags.isPlatformAdmin) await repo.setPlatformRoles(u.id, flags);
+    return u;
+  };
+  const [member, admin, otherAdmin, facilitator, platformAdmin, target, inviter] = await Promise.all([
+    user('member'),
+    user('admin'),
+    user('otherAdmin'),
+    user('facilitator', { isFacilitator: true }),
+    user('platformAdmin', { isPlatformAdmin: true }),
+    user('target'),
+    user('inviter'),
+  ]);
+  const base = { urn: null, trustUid: null, laCode: null, postcode: null, easting: null, northing: null };
+  const orgA = await repo.createOrganisation({ ...base, kind: 'charity', name: `A ${id}`, createdBy: admin.id });
+  const orgB = await repo.createOrganisation({ ...base, kind: 'charity', name: `B ${id}`, createdBy: otherAdmin.id });
+  await repo.addMembership(member.id, orgA.id, 'member');
+  await repo.addMembership(admin.id, orgA.id, 'admin');
+  await repo.addMembership(target.id, orgA.id, 'member');
+  await repo.addMembership(inviter.id, orgA.id, 'admin');
+  await repo.addMembership(otherAdmin.id, orgB.id, 'admin');
+  const invitationToken = newToken();
+  const invitation = await repo.createInvitation({ organisationId: orgA.id, emailKey: `invitee.${id}@matrix.example`, role: 'member', tokenHash: hashToken(invitationToken), invitedBy: inviter.id, expiresAt: new Date(Date.now() + 86_400_000) });
+  const people = { member, admin, otherAdmin, facilitator, platformAdmin };
+  const sessions = {} as World['sessions'];
+  const emails = {} as World['emails'];
+  for (const [role, u] of Object.entries(people) as [Exclude<Role, 'anonymous'>, { id: string; email: string }][]) {
+    const sid = newToken();
+    await repo.createSession({ idHash: hashToken(sid), userId: u.id, expiresAt: new Date(Date.now() + 3_600_000), activeOrganisationId: null, userAgent: null });
+    sessions[role] = sid;
+    emails[role] = u.email;
+  }
+  return { orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
+}
+
+/** The concrete request for a route in a world, with a body that passes validation. */
+function requestFor(route: string, w: World, role: Role): { url: string; body?: Record<string, string> } {
+  const email = role === 'anonymous' ? `anon.${worldCount}@matrix.example` : w.emails[role];
+  switch (route) {
+    case 'GET /assets/*':
+      return { url: '/assets/favicon.svg' };
+    case 'GET /assets/govuk/*':
+      return { url: '/assets/govuk/manifest.json' };
+    case 'GET /assets/leaflet/*':
+      return { url: '/assets/leaflet/leaflet.css' };
+    case 'GET /schools.csv':
+      return { url: '/schools.csv?la=202' };
+    case 'GET /schools/:urn':
+    case 'GET /api/v1/schools/:urn':
+      return { url: route.slice(4).replace(':urn', '100025') };
+    case 'GET /trusts/:id':
+    case 'GET /api/v1/trusts/:id':
+      return { url: route.slice(4).replace(':id', '4335') };
+    case 'GET /local-authorities/:code':
+    case 'GET /api/v1/local-authorities/:code':
+      return { url: route.slice(4).replace(':code', '202') };
+    case 'GET /verify-email':
+    case 'GET /reset-password':
+      return { url: `${route.slice(4)}?token=${'x'.repeat(43)}` };
+    case 'POST /sign-up':
+      return { url: '/sign-up', body: { displayName: 'New person', email: `new.${worldCount}.${role}@matrix.example`, password: PASSWORD } };
+    case 'POST /sign-in':
+      return { url: '/sign-in', body: { email: w.emails.member, password: PASSWORD } };
+    case 'POST /forgot-password':
+      return { url: '/forgot-password', body: { email } };
+    case 'POST /reset-password':
+      return { url: '/reset-password', body: { token: 'y'.repeat(43), password: 'a new long password here', passwordConfirm: 'a new long password here' } };
+    case 'POST /account/password':
+      return { url: '/account/password', body: { current: PASSWORD, password: 'a new long password here', passwordConfirm: 'a new long password here' } };
+    case 'POST /account/delete':
+      return { url: '/account/delete', body: { password: PASSWORD, confirm: 'yes' } };
+    case 'POST /organisations':
+      return { url: '/organisations', body: { kind: 'youth-service', name: 'Youth club' } };
+    case 'POST /organisations/switch':
+      return { url: '/organisations/switch', body: { organisationId: w.orgA } };
+    case 'GET /organisations/:id':
+      return { url: `/organisations/${w.orgA}` };
+    case 'POST /organisations/:id/invitations':
+      return { url: `/organisations/${w.orgA}/invitations`, body: { email: `colleague.${worldCount}@matrix.example`, role: 'member' } };
+    case 'POST /organisations/:id/invitations/:invitationId/revoke':
+      return { url: `/organisations/${w.orgA}/invitations/${w.invitationId}/revoke`, body: {} };
+    case 'POST /organisations/:id/members/:userId/role':
+      return { url: `/organisations/${w.orgA}/members/${w.target}/role`, body: { role: 'admin' } };
+    case 'POST /organisations/:id/members/:userId/remove':
+      return { url: `/organisations/${w.orgA}/members/${w.target}/remove`, body: {} };
+    case 'GET /invitations/:token':
+    case 'POST /invitations/:token':
+      return { url: `/invitations/${w.invitationToken}`, ...(route.startsWith('POST') ? { body: {} } : {}) };
+    default:
+      return { url: route.slice(route.indexOf(' ') + 1), ...(route.startsWith('POST') ? { body: {} } : {}) };
+  }
+}
+
+let sharedWorld: World;
+let ipCounter = 0;
+
+async function outcome(route: string, role: Role): Promise<Outcome> {
+  const post = route.startsWith('POST ');
+  const w = post ? await makeWorld(t.app) : (sharedWorld ??= await makeWorld(t.app));
+  const client = new TestClient(t.app, `172.16.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`);
+  if (role !== 'anonymous') client.setCookie('trellis_session', w.sessions[role]);
+  const { url, body } = requestFor(route, w, role);
+  let status: number;
+  let location: string | undefined;
+  if (post) {
+    await client.get('/sign-in'); // any page with a form gives this client its CSRF cookie and token
+    const token = client.csrfFor('/sign-in');
+    ({ status, location } = await client.post(url, body ?? {}, { csrf: token }));
+  } else {
+    ({ status, location } = await client.get(url));
+  }
+  if (status === 303 && location?.startsWith('/sign-in?returnTo=')) return 'signin';
+  return status;
+}
+
+describe('route × role authorisation matrix', () => {
+  it('has a row for every route the app serves', () => {
+    const missing = routes.filter((r) => !(r in MATRIX));
+    const stale = Object.keys(MATRIX).filter((r) => !routes.includes(r));
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  it.each(Object.keys(MATRIX))('%s', async (route) => {
+    const got: Partial<Row> = {};
+    for (const role of ROLES) got[role] = await outcome(route, role);
+    expect(got).toEqual(MATRIX[route]);
+  });
+});
