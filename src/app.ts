@@ -160,6 +160,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyStatic, { root: join(govukDist, 'govuk/assets'), prefix: '/assets/govuk/', maxAge: '7d', immutable: true });
   await app.register(fastifyStatic, { root: leafletDist, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '7d' });
   await app.register(fastifyStatic, {
+    root: join(govukDist, 'govuk'),
+    prefix: '/assets/govuk-frontend/',
+    decorateReply: false,
+    maxAge: '7d',
+    allowedPath: (path) => path === '/govuk-frontend.min.js',
+  });
+  await app.register(fastifyStatic, {
     root: join(here, 'assets'),
     prefix: '/assets/',
     decorateReply: false,

@@ -32,6 +32,7 @@ const MATRIX: Record<string, Row> = {
   'GET /assets/*': all(200),
   'GET /assets/govuk/*': all(200),
   'GET /assets/leaflet/*': all(200),
+  'GET /assets/govuk-frontend/*': all(200),
   'GET /assets/trellis.css': all(200),
   'GET /schools.csv': all(200),
   'GET /schools/:urn': all(200),
@@ -156,6 +157,8 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
       return { url: '/assets/govuk/manifest.json' };
     case 'GET /assets/leaflet/*':
       return { url: '/assets/leaflet/leaflet.css' };
+    case 'GET /assets/govuk-frontend/*':
+      return { url: '/assets/govuk-frontend/govuk-frontend.min.js' };
     case 'GET /schools.csv':
       return { url: '/schools.csv?la=202' };
     case 'GET /schools/:urn':

@@ -22,7 +22,7 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -40,10 +40,10 @@ export interface RunningServer {
 
 /** Starts Trellis as a newcomer would (`npm start` equivalent) on a fresh embedded database with the sample data. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'trellis-browser-'));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TRELLIS_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test', TRELLIS_LOAD_SAMPLE: 'true', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TRELLIS_DATA_DIR: dataDir, LOG_LEVEL: process.env.TRELLIS_TEST_SERVER_LOG ?? 'warn', NODE_ENV: 'test', TRELLIS_LOAD_SAMPLE: 'true', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -71,9 +71,12 @@ export class OidcService {
     const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: saved.codeVerifier, expectedState: state, expectedNonce: saved.nonce });
     const claims = tokens.claims();
     if (!claims) throw new ForbiddenError('The sign-in service did not say who you are.');
-    const email = typeof claims.email === 'string' ? claims.email : null;
-    const verified = claims.email_verified === true || claims.email_verified === 'true';
-    const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 100) : (email?.split('@')[0] ?? 'Trellis user');
+    // Providers may keep email and name out of the ID token; then they come from the UserInfo endpoint.
+    const profile: Record<string, unknown> =
+      typeof claims.email === 'string' ? claims : { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)), iss: claims.iss };
+    const email = typeof profile.email === 'string' ? profile.email : null;
+    const verified = profile.email_verified === true || profile.email_verified === 'true';
+    const name = typeof profile.name === 'string' && profile.name.trim() ? profile.name.trim().slice(0, 100) : (email?.split('@')[0] ?? 'Trellis user');
 
     let user: User | null = await this.accountsRepo.userByOidc(claims.iss, claims.sub);
     if (!user) {
