@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, type Database } from '../db/client';
+import { AccountRepository } from '../db/repositories/account.repository';
 import { ImportError, type Progress } from '../importers/csv-source';
 import type { ImportOptions, ImportResult } from '../importers/csv-import';
 import { importGias } from '../importers/gias.importer';
@@ -18,6 +19,8 @@ Commands:
   import gias-groups <file.csv>   GIAS groups: trusts, federations, sponsors ("allgroupsdata")
   import measures <folder>        DfE measure files with their datamap.csv (absence, workforce, KS4, similar-school inputs)
   import sample                   everything in data/sample (what npm start loads into an empty database)
+  users grant <email> <role>      give a person a platform role: facilitator or platform-admin
+  users revoke <email> <role>     take a platform role away
   migrate                         apply database migrations and exit
 
 The database is DATABASE_URL when set, otherwise the embedded database in TRELLIS_DATA_DIR (default ./data/db).
@@ -77,6 +80,21 @@ async function runCsv(
 
 class UsageError extends Error {}
 
+/** Platform roles are granted from the command line by whoever runs the server: there is no default admin account. */
+async function usersCommand(database: Database, action: string | undefined, email: string | undefined, role: string | undefined): Promise<number> {
+  if ((action !== 'grant' && action !== 'revoke') || !email || (role !== 'facilitator' && role !== 'platform-admin')) {
+    throw new UsageError('Usage: npm run trellis -- users grant|revoke <email> facilitator|platform-admin');
+  }
+  const accounts = new AccountRepository(database);
+  const user = await accounts.userByEmail(email);
+  if (!user) throw new UsageError(`No account has the email ${email}. The person must sign up first.`);
+  const value = action === 'grant';
+  await accounts.setPlatformRoles(user.id, role === 'facilitator' ? { isFacilitator: value } : { isPlatformAdmin: value });
+  await accounts.audit({ event: 'platform-role.changed', targetUserId: user.id, detail: { role, granted: value, via: 'command line' } });
+  console.log(`${value ? 'Granted' : 'Revoked'} ${role} ${value ? 'to' : 'from'} ${user.displayName} <${user.email}>.`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, kind, target] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -90,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log('Migrations are applied.');
       return 0;
     }
+    if (command === 'users') return await usersCommand(database, kind, target, argv[3]);
     if (command !== 'import') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
     switch (kind) {
       case 'gias':

@@ -246,6 +246,15 @@ describe('security baseline', () => {
     expect(limited.body).toMatch(/Too many attempts\. Wait \d+ minutes? and try again/);
   });
 
+  it('refuses an oversized request body with 413 and a clear page, changing nothing', async () => {
+    const client = new TestClient(t.app, '10.9.0.2');
+    await client.get('/sign-up');
+    const huge = await client.post('/sign-up', { displayName: 'x'.repeat(300_000), email: 'huge@school.example', password: PASSWORD });
+    expect(huge.status).toBe(413);
+    const [row] = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from users where email_key = 'huge@school.example'`);
+    expect(row!.n).toBe(0);
+  });
+
   it('shows the outbox in development and test only', async () => {
     expect((await new TestClient(t.app).get('/dev/outbox')).status).toBe(200);
   });
