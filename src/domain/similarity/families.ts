@@ -1,0 +1,230 @@
+import { allNearest, buildIndex, contributions, dedupe, naiveNearest, nearest, prepare, type Prepared } from './engine';
+import { FBIT_CANDIDATES, FBIT_SET_SIZE, INPUTS, type PresetModel } from './models';
+
+/**
+ * Families under each model, from the schools' input values: who is in the model's population, how missing inputs
+ * are handled, and the FBIT selection rule. Pure: the caller loads the data and stores the result.
+ */
+
+export interface SchoolInputs {
+  urn: number;
+  /** Input values by input name; null or missing when the school has none. */
+  values: Record<string, number | null | undefined>;
+  region: string | null;
+  /** GIAS phase, used by FBIT's "within phase" and by the custom same-phase filter. */
+  phase: string | null;
+}
+
+export interface FamilyMember {
+  urn: number;
+  rank: number;
+  distance: number;
+  /** Each input's share of the squared distance, in the model's input order. */
+  contributions: number[];
+}
+
+export interface ComputedFamilies {
+  inputs: readonly string[];
+  /** Scale used for each input (per phase group for FBIT: see scalesByGroup). */
+  scales: number[];
+  scalesByGroup?: Record<string, number[]>;
+  /** URN → family. */
+  families: Map<number, FamilyMember[]>;
+  /** Schools in the population. */
+  population: number;
+  /** Schools left out because an input was missing, with the inputs they lacked. */
+  excluded: { urn: number; missing: string[] }[];
+  /** URNs given twice in the input: kept once. */
+  duplicates: number[];
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Splits schools into those with every input and those without; URNs are deduplicated first. */
+export function population(schools: readonly SchoolInputs[], inputs: readonly string[]) {
+  const { keep, duplicates } = dedupe(schools.map((s) => s.urn));
+  const members: SchoolInputs[] = [];
+  const excluded: { urn: number; missing: string[] }[] = [];
+  for (const i of keep) {
+    const s = schools[i]!;
+    const missing = inputs.filter((name) => !isNumber(s.values[name]));
+    if (missing.length) excluded.push({ urn: s.urn, missing });
+    else members.push(s);
+  }
+  return { members, excluded, duplicates };
+}
+
+function matrix(members: readonly SchoolInputs[], inputs: readonly string[]) {
+  const values = new Float64Array(members.length * inputs.length);
+  members.forEach((s, i) => inputs.forEach((name, j) => (values[i * inputs.length + j] = s.values[name] as number)));
+  return { urns: Int32Array.from(members.map((s) => s.urn)), values, k: inputs.length };
+}
+
+/** The range (max − min) of each input over the given schools; 0 when all are equal (it then contributes nothing). */
+export function ranges(members: readonly SchoolInputs[], inputs: readonly string[]): number[] {
+  return inputs.map((name) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const s of members) {
+      const v = s.values[name] as number;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return members.length ? hi - lo : 0;
+  });
+}
+
+/** Population standard deviation of each input (for z-scores); 0 when all are equal. */
+export function standardDeviations(members: readonly SchoolInputs[], inputs: readonly string[]): number[] {
+  return inputs.map((name) => {
+    const n = members.length;
+    if (n === 0) return 0;
+    const mean = members.reduce((sum, s) => sum + (s.values[name] as number), 0) / n;
+    const variance = members.reduce((sum, s) => sum + ((s.values[name] as number) - mean) ** 2, 0) / n;
+    return Math.sqrt(variance);
+  });
+}
+
+function familiesFrom(p: Prepared, found: { rows: Int32Array; distances: Float64Array; counts: Int32Array }, width: number): Map<number, FamilyMember[]> {
+  const families = new Map<number, FamilyMember[]>();
+  for (let i = 0; i < p.n; i++) {
+    const members: FamilyMember[] = [];
+    for (let r = 0; r < found.counts[i]!; r++) {
+      const row = found.rows[i * width + r]!;
+      members.push({ urn: p.urns[row]!, rank: r + 1, distance: found.distances[i * width + r]!, contributions: contributions(p, i, row) });
+    }
+    families.set(p.urns[i]!, members);
+  }
+  return families;
+}
+
+/** Families under a DfE model: the `size` nearest within the population of schools with all its inputs. */
+export function dfeFamilies(model: PresetModel, schools: readonly SchoolInputs[], onProgress?: (done: number, total: number) => void): ComputedFamilies {
+  const { members, excluded, duplicates } = population(schools, model.inputs);
+  const scales = [...model.publishedScales!];
+  const p = prepare(matrix(members, model.inputs), { scales, weights: model.weights });
+  const width = Math.min(model.size, Math.max(0, p.n - 1));
+  const found = allNearest(p, model.size, onProgress);
+  return { inputs: model.inputs, scales, families: familiesFrom(p, found, width), population: p.n, excluded, duplicates };
+}
+
+/**
+ * FBIT's rule: within the school's phase group, the 60 nearest (ranges as scales, weights 0.5/0.4/0.1); of those,
+ * the ones in the same region first, in distance order, then the rest by distance, until the set holds 30 schools
+ * counting the school itself. No school twice; ties by URN.
+ */
+export function fbitSelect(candidates: readonly { urn: number; region: string | null }[], region: string | null, setSize = FBIT_SET_SIZE): number[] {
+  const wanted = setSize - 1;
+  const sameRegion = region === null ? [] : candidates.filter((c) => c.region === region);
+  const rest = candidates.filter((c) => region === null || c.region !== region);
+  const chosen: number[] = [];
+  const seen = new Set<number>();
+  for (const c of [...sameRegion, ...rest]) {
+    if (chosen.length >= wanted) break;
+    if (seen.has(c.urn)) continue;
+    seen.add(c.urn);
+    chosen.push(c.urn);
+  }
+  return chosen;
+}
+
+export function fbitFamilies(model: PresetModel, schools: readonly SchoolInputs[], onProgress?: (done: number, total: number) => void): ComputedFamilies {
+  const { members, excluded, duplicates } = population(schools, model.inputs);
+  const groups = new Map<string, SchoolInputs[]>();
+  for (const s of members) {
+    const key = s.phase ?? 'Not recorded';
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const families = new Map<number, FamilyMember[]>();
+  const scalesByGroup: Record<string, number[]> = {};
+  let done = 0;
+  for (const [phase, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const scales = ranges(group, model.inputs);
+    scalesByGroup[phase] = scales;
+    const p = prepare(matrix(group, model.inputs), { scales, weights: model.weights });
+    const index = buildIndex(p);
+    for (let i = 0; i < p.n; i++) {
+      const found = nearest(index, i, FBIT_CANDIDATES);
+      const candidates = found.rows.map((row, r) => ({ urn: p.urns[row]!, region: group[row]!.region, row, distance: found.distances[r]! }));
+      const chosen = fbitSelect(candidates, group[i]!.region);
+      const byUrn = new Map(candidates.map((c) => [c.urn, c]));
+      families.set(
+        p.urns[i]!,
+        chosen.map((urn, r) => {
+          const c = byUrn.get(urn)!;
+          return { urn, rank: r + 1, distance: c.distance, contributions: contributions(p, i, c.row) };
+        }),
+      );
+      done += 1;
+      if (onProgress && (done % 1000 === 0 || done === members.length)) onProgress(done, members.length);
+    }
+  }
+  return { inputs: model.inputs, scales: [], scalesByGroup, families, population: members.length, excluded, duplicates };
+}
+
+export interface CustomModel {
+  inputs: readonly string[];
+  weights: readonly number[];
+  size: number;
+  samePhase: boolean;
+  sameRegion: boolean;
+}
+
+export const CUSTOM_INPUTS = ['PPPerc', 'PercentEAL', 'PercentSchSupport', 'PercentageStatementOrEHP', 'IdaciPupils', 'Polar4QuintilePupils', 'PStability', 'NumberOfPupils', 'KS2MRP', 'Ks1PriorRwmAverage'] as const;
+export const MAX_CUSTOM_INPUTS = CUSTOM_INPUTS.length;
+
+export interface CustomFamily {
+  members: FamilyMember[];
+  scales: number[];
+  /** Inputs of the school itself that were missing and filled with the population median. */
+  filledForSchool: string[];
+  /** Per member URN, the inputs filled with the median. */
+  filled: Map<number, string[]>;
+  population: number;
+  medians: number[];
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * A custom family, computed live: chosen inputs z-scored over the population (schools with at least one of them),
+ * user weights, missing inputs filled with the population median (as the DfE benchmarking tool does) and reported.
+ */
+export function customFamily(model: CustomModel, schools: readonly SchoolInputs[], urn: number): CustomFamily | null {
+  const { keep } = dedupe(schools.map((s) => s.urn));
+  const target = schools.find((s) => s.urn === urn);
+  if (!target) return null;
+  const pool = keep
+    .map((i) => schools[i]!)
+    .filter((s) => model.inputs.some((name) => isNumber(s.values[name])))
+    .filter((s) => s.urn === urn || ((!model.samePhase || s.phase === target.phase) && (!model.sameRegion || s.region === target.region)));
+  if (!pool.some((s) => s.urn === urn)) return null;
+  const medians = model.inputs.map((name) => median(pool.map((s) => s.values[name]).filter(isNumber)));
+  const filled = new Map<number, string[]>();
+  const complete: SchoolInputs[] = pool.map((s) => {
+    const missing = model.inputs.filter((name) => !isNumber(s.values[name]));
+    if (missing.length) filled.set(s.urn, missing);
+    return { ...s, values: Object.fromEntries(model.inputs.map((name, j) => [name, isNumber(s.values[name]) ? s.values[name] : medians[j]!])) };
+  });
+  const scales = standardDeviations(complete, model.inputs);
+  const p = prepare(matrix(complete, model.inputs), { scales, weights: model.weights });
+  const row = complete.findIndex((s) => s.urn === urn);
+  const found = naiveNearest(p, row, model.size);
+  return {
+    members: found.rows.map((r, i) => ({ urn: p.urns[r]!, rank: i + 1, distance: found.distances[i]!, contributions: contributions(p, row, r) })),
+    scales,
+    filledForSchool: filled.get(urn) ?? [],
+    filled,
+    population: p.n,
+    medians,
+  };
+}
+
+export function inputDefinition(name: string) {
+  return INPUTS[name]!;
+}
