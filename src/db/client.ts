@@ -69,6 +69,11 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection can be ended by the server (restart, failover, a dropped database): node-postgres then emits
+  // 'error' on the pool, which would crash the process if nobody listened. The pool replaces the connection.
+  pool.on('error', (error) => {
+    if ((error as { code?: string }).code !== '57P01') console.warn(`database connection lost: ${error.message}`);
+  });
   // Fail at start-up, with the server's message, rather than on the first request.
   const probe = await pool.connect();
   probe.release();
