@@ -27,6 +27,8 @@ import { apiRoutes } from './modules/api/api.routes';
 import { directoryRoutes } from './modules/directory/directory.routes';
 import { DirectoryService } from './modules/directory/directory.service';
 import { docsRoutes } from './modules/docs/docs.routes';
+import { familiesRoutes } from './modules/families/families.routes';
+import { FamiliesService } from './modules/families/families.service';
 import { errorHandling } from './web/error-handling';
 import { HttpError } from './web/errors';
 import { configureNunjucks } from './web/nunjucks';
@@ -49,6 +51,7 @@ export interface AppDeps {
 
 export interface Services {
   directory: DirectoryService;
+  families: FamiliesService;
   accounts: AccountsService;
   organisations: OrganisationsService;
   oidc: OidcService | null;
@@ -109,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : null;
   app.decorate('config', config);
   app.decorate('devOutbox', devOutboxEnabled(config));
-  app.decorate('services', { directory: new DirectoryService(database), accounts, organisations, oidc });
+  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), accounts, organisations, oidc });
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {
@@ -206,13 +209,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           'School directory, outcomes and (as they land) families, practice, brokerage and partnerships. Data from the DfE under the Open Government Licence v3.0.',
       },
       servers: [],
-      tags: [{ name: 'schools' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
+      tags: [{ name: 'schools' }, { name: 'families' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
     },
     transform: jsonSchemaTransform,
   });
 
   await app.register(errorHandling);
   await app.register(directoryRoutes);
+  await app.register(familiesRoutes);
   await app.register(accountsRoutes);
   await app.register(oidcRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });

@@ -36,6 +36,14 @@ const MATRIX: Record<string, Row> = {
   'GET /assets/trellis.css': all(200),
   'GET /schools.csv': all(200),
   'GET /schools/:urn': all(200),
+  'GET /schools/:urn/family': all(200),
+  'GET /schools/:urn/family.csv': all(200),
+  'GET /schools/:urn/data-pack': all(200),
+  'GET /schools/:urn/data-pack.csv': all(200),
+  'GET /api/v1/schools/:urn/family': all(200),
+  'GET /api/v1/schools/:urn/data-pack': all(200),
+  'GET /api/v1/models/:model/inputs': all(200),
+  'POST /api/v1/families': all(200),
   'GET /trusts/:id': all(200),
   'GET /local-authorities': all(200),
   'GET /local-authorities/:code': all(200),
@@ -148,7 +156,7 @@ async function makeWorld(app: FastifyInstance): Promise<World> {
 }
 
 /** The concrete request for a route in a world, with a body that passes validation. */
-function requestFor(route: string, w: World, role: Role): { url: string; body?: Record<string, string> } {
+function requestFor(route: string, w: World, role: Role): { url: string; body?: Record<string, string>; json?: unknown } {
   const email = role === 'anonymous' ? `anon.${worldCount}@matrix.example` : w.emails[role];
   switch (route) {
     case 'GET /assets/*':
@@ -164,6 +172,17 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
     case 'GET /schools/:urn':
     case 'GET /api/v1/schools/:urn':
       return { url: route.slice(4).replace(':urn', '100025') };
+    case 'GET /schools/:urn/family':
+    case 'GET /schools/:urn/family.csv':
+    case 'GET /schools/:urn/data-pack':
+    case 'GET /schools/:urn/data-pack.csv':
+    case 'GET /api/v1/schools/:urn/family':
+    case 'GET /api/v1/schools/:urn/data-pack':
+      return { url: route.slice(4).replace(':urn', '100049') };
+    case 'GET /api/v1/models/:model/inputs':
+      return { url: '/api/v1/models/dfe-primary/inputs' };
+    case 'POST /api/v1/families':
+      return { url: '/api/v1/families', json: { urn: '100049', inputs: ['PPPerc'], weights: [1] } };
     case 'GET /trusts/:id':
     case 'GET /api/v1/trusts/:id':
       return { url: route.slice(4).replace(':id', '4335') };
@@ -215,10 +234,12 @@ async function outcome(route: string, role: Role): Promise<Outcome> {
   const w = post ? await makeWorld(t.app) : (sharedWorld ??= await makeWorld(t.app));
   const client = new TestClient(t.app, `172.16.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`);
   if (role !== 'anonymous') client.setCookie('trellis_session', w.sessions[role]);
-  const { url, body } = requestFor(route, w, role);
+  const { url, body, json } = requestFor(route, w, role);
   let status: number;
   let location: string | undefined;
-  if (post) {
+  if (json !== undefined) {
+    status = (await t.app.inject({ method: 'POST', url, payload: json as object, headers: role === 'anonymous' ? {} : { cookie: `trellis_session=${w.sessions[role]}` } })).statusCode;
+  } else if (post) {
     await client.get('/sign-in'); // any page with a form gives this client its CSRF cookie and token
     const token = client.csrfFor('/sign-in');
     ({ status, location } = await client.post(url, body ?? {}, { csrf: token }));

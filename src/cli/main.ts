@@ -10,6 +10,8 @@ import { importGiasGroups } from '../importers/gias-groups.importer';
 import { importGiasLinks } from '../importers/gias-links.importer';
 import { importMeasures } from '../importers/measures.importer';
 import { loadSample } from '../importers/sample';
+import { MODEL_IDS, type ModelId } from '../domain/similarity/models';
+import { FamiliesService } from '../modules/families/families.service';
 
 const USAGE = `Usage: npm run trellis -- <command>
 
@@ -19,6 +21,7 @@ Commands:
   import gias-groups <file.csv>   GIAS groups: trusts, federations, sponsors ("allgroupsdata")
   import measures <folder>        DfE measure files with their datamap.csv (absence, workforce, KS4, similar-school inputs)
   import sample                   everything in data/sample (what npm start loads into an empty database)
+  families rebuild [--model m]    recompute and store families (dfe-primary, dfe-secondary, fbit-pupil; all by default)
   users grant <email> <role>      give a person a platform role: facilitator or platform-admin
   users revoke <email> <role>     take a platform role away
   migrate                         apply database migrations and exit
@@ -80,6 +83,23 @@ async function runCsv(
 
 class UsageError extends Error {}
 
+async function familiesCommand(database: Database, action: string | undefined, args: string[]): Promise<number> {
+  if (action !== 'rebuild') throw new UsageError('Usage: npm run trellis -- families rebuild [--model dfe-primary|dfe-secondary|fbit-pupil]');
+  const at = args.indexOf('--model');
+  const requested = at >= 0 ? args[at + 1] : undefined;
+  if (requested !== undefined && !MODEL_IDS.includes(requested as ModelId)) throw new UsageError(`Unknown model "${requested}". Choose one of: ${MODEL_IDS.join(', ')}.`);
+  const models = requested ? [requested as ModelId] : MODEL_IDS;
+  const bars = new Map<string, ReturnType<typeof progressReporter>>();
+  const results = await new FamiliesService(database).rebuild(models, (model, done, total) => {
+    let bar = bars.get(model);
+    if (!bar) bars.set(model, (bar = progressReporter(`families ${model}`)));
+    bar.update({ bytesRead: done, totalBytes: total, rows: done });
+  });
+  for (const bar of bars.values()) bar.stop();
+  for (const r of results) console.log(`Families under ${r.model}: ${r.population} schools (${r.excluded} without the inputs) in ${r.milliseconds} ms.`);
+  return 0;
+}
+
 /** Platform roles are granted from the command line by whoever runs the server: there is no default admin account. */
 async function usersCommand(database: Database, action: string | undefined, email: string | undefined, role: string | undefined): Promise<number> {
   if ((action !== 'grant' && action !== 'revoke') || !email || (role !== 'facilitator' && role !== 'platform-admin')) {
@@ -109,6 +129,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'users') return await usersCommand(database, kind, target, argv[3]);
+    if (command === 'families') return await familiesCommand(database, kind, argv.slice(2));
     if (command !== 'import') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
     switch (kind) {
       case 'gias':
@@ -124,6 +145,8 @@ export async function main(argv: string[]): Promise<number> {
         if (!target) throw new UsageError('Give the folder of measure files: npm run trellis -- import measures <folder>');
         const result = await importMeasures(database, target);
         console.log(`Imported ${result.values} measure values and ${result.similarityInputs} similar-school inputs from ${result.files.join(', ')}.`);
+        // Families are derived from the inputs just imported: recompute them now.
+        await familiesCommand(database, 'rebuild', []);
         break;
       }
       case 'sample':

@@ -4,10 +4,11 @@ import { importGias } from './gias.importer';
 import { importGiasGroups } from './gias-groups.importer';
 import { importGiasLinks } from './gias-links.importer';
 import { importMeasures } from './measures.importer';
+import { FamiliesService } from '../modules/families/families.service';
 
 /**
  * Loads the committed sample (data/sample) through the same importers a user runs, in the order they depend on
- * each other: groups, establishments, links, measures.
+ * each other: groups, establishments, links, measures; then every school's family under each preset model.
  */
 export async function loadSample(database: Database, sampleDir: string, log: (message: string) => void = () => {}): Promise<void> {
   const groups = await importGiasGroups(database, join(sampleDir, 'gias/allgroupsdata.csv'));
@@ -18,4 +19,7 @@ export async function loadSample(database: Database, sampleDir: string, log: (me
   log(`sample: ${links.rows} GIAS links`);
   const measures = await importMeasures(database, join(sampleDir, 'measures'));
   log(`sample: ${measures.values} measure values, ${measures.similarityInputs} similar-school inputs`);
+  for (const built of await new FamiliesService(database).rebuild()) {
+    log(`sample: families under ${built.model} for ${built.population} schools in ${built.milliseconds} ms`);
+  }
 }

@@ -83,3 +83,42 @@ describe('progressive enhancement', () => {
     await context.close();
   });
 });
+
+describe('families and data packs', () => {
+  it.each([
+    { javaScriptEnabled: true, label: 'with JavaScript' },
+    { javaScriptEnabled: false, label: 'without JavaScript' },
+  ])('school → family → custom weights → data pack, accessibly, $label', async ({ javaScriptEnabled }) => {
+    const context = await browser.newContext({ javaScriptEnabled, bypassCSP: true });
+    const axeBrowser = javaScriptEnabled ? undefined : browser;
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.baseUrl}/schools/100049`);
+      await page.getByRole('link', { name: 'Family of similar schools' }).click();
+      await expectHeading(page, 'Family of similar schools');
+      await expect(page.locator('table.trellis-family-table').first().locator('tbody tr').count()).resolves.toBe(50);
+      await expectNoSeriousAxeViolations(page, axeBrowser);
+
+      if (!javaScriptEnabled) {
+        // The details element opens without JavaScript too; fill the weights and show the custom family.
+        await page.locator('summary', { hasText: 'Custom model' }).click();
+      } else {
+        await page.locator('summary', { hasText: 'Custom model' }).click();
+      }
+      await page.getByLabel('Custom: choose inputs and weights').check();
+      await page.getByLabel('Pupil premium (%)', { exact: true }).fill('3');
+      await page.getByLabel('KS2 prior attainment (scaled score)', { exact: true }).fill('1');
+      await page.getByRole('button', { name: 'Show the family' }).click();
+      await expect(page.url()).toContain('model=custom');
+      await expect(page.locator('h2').first().textContent()).resolves.toBe('Custom model');
+      await expectNoSeriousAxeViolations(page, axeBrowser);
+
+      await page.goto(`${server.baseUrl}/schools/100049/data-pack`);
+      await expectHeading(page, 'Data pack');
+      await expect(page.locator('section h3').first().textContent()).resolves.toBeTruthy();
+      await expectNoSeriousAxeViolations(page, axeBrowser);
+    } finally {
+      await context.close();
+    }
+  });
+});

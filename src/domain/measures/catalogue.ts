@@ -16,6 +16,8 @@ export interface MeasureDefinition {
   decimals: number;
   source: string;
   description: string;
+  /** The smallest difference worth acting on, in the measure's unit: the bright-spot margin in data packs. */
+  meaningfulDifference?: number;
 }
 
 /** GSS code of England: the entity code of national figures. */
@@ -36,6 +38,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: KS4,
     description: "Average of pupils' grades across eight GCSE-level qualifications, English and maths counted twice.",
+    meaningfulDifference: 2,
   },
   {
     code: 'ks4.attainment8.disadvantaged',
@@ -46,6 +49,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: KS4,
     description: 'Attainment 8 of pupils eligible for free school meals in the last six years or looked after.',
+    meaningfulDifference: 2,
   },
   {
     code: 'ks4.attainment8.other',
@@ -56,6 +60,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: KS4,
     description: 'Attainment 8 of pupils who are not disadvantaged: the comparison group for the disadvantage gap.',
+    meaningfulDifference: 2,
   },
   {
     code: 'ks4.engmaths4',
@@ -66,6 +71,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: KS4,
     description: 'Percentage of pupils achieving grade 4 or above in both English and maths GCSEs.',
+    meaningfulDifference: 5,
   },
   {
     code: 'ks4.engmaths5',
@@ -76,6 +82,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: KS4,
     description: 'Percentage of pupils achieving grade 5 or above in both English and maths GCSEs.',
+    meaningfulDifference: 5,
   },
   {
     code: 'ks4.progress8',
@@ -86,6 +93,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 2,
     source: KS4,
     description: 'Progress pupils made from the end of primary school to GCSE, compared with pupils with similar starting points. Not published for 2024/25 and 2025/26.',
+    meaningfulDifference: 0.2,
   },
   {
     code: 'absence.overall',
@@ -96,6 +104,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: ABSENCE,
     description: 'Percentage of possible sessions missed for any reason, authorised or not.',
+    meaningfulDifference: 0.5,
   },
   {
     code: 'absence.persistent',
@@ -106,6 +115,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: ABSENCE,
     description: 'Percentage of pupils missing 10% or more of their possible sessions.',
+    meaningfulDifference: 2,
   },
   {
     code: 'absence.authorised',
@@ -116,6 +126,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: ABSENCE,
     description: 'Percentage of possible sessions missed with the school’s permission (for example illness).',
+    meaningfulDifference: 0.5,
   },
   {
     code: 'absence.unauthorised',
@@ -126,6 +137,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: ABSENCE,
     description: 'Percentage of possible sessions missed without the school’s permission.',
+    meaningfulDifference: 0.5,
   },
   {
     code: 'workforce.pupil-teacher-ratio',
@@ -146,6 +158,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
     decimals: 1,
     source: DESTINATIONS,
     description: 'Percentage of pupils in a sustained education, apprenticeship or employment destination in the year after key stage 4.',
+    meaningfulDifference: 2,
   },
 ];
 

@@ -10,6 +10,7 @@ import type { InputDefinition } from './models';
 export const VERY_SIMILAR = 0.05;
 export const SIMILAR = 0.15;
 export const MUCH = 0.4;
+export const MAX_DIFFERENCES = 3;
 
 export interface InputComparison {
   input: InputDefinition;
@@ -50,7 +51,8 @@ export function explainSimilarity(comparisons: readonly InputComparison[]): stri
   const parts: string[] = [];
   if (verySimilar.length) parts.push(`very similar ${joinWords([...new Set(verySimilar)])}`);
   if (similar.length) parts.push(`similar ${joinWords([...new Set(similar)])}`);
-  const differences = different.sort((a, b) => b.share - a.share).map((d) => d.words);
+  // The three biggest differences are enough to read at a glance; the inputs table has the rest.
+  const differences = different.sort((a, b) => b.share - a.share).slice(0, MAX_DIFFERENCES).map((d) => d.words);
   const sentence = [...parts, ...differences].join('; ');
   return sentence.charAt(0).toUpperCase() + sentence.slice(1) + '.';
 }
