@@ -134,6 +134,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (kind) {
       case 'gias':
         await runCsv(database, 'gias', target, importGias);
+        // FBIT families use GIAS region and phase: recompute the stored families.
+        await familiesCommand(database, 'rebuild', []);
         break;
       case 'gias-links':
         await runCsv(database, 'gias-links', target, importGiasLinks);

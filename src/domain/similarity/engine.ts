@@ -6,9 +6,7 @@
  * and nearest-n search with deterministic ties (distance, then URN). Pure: typed arrays in, typed arrays out.
  *
  * Speed: every school's family at national scale (22,000 × 22,000 pairs) is too slow by brute force in JavaScript,
- * so `allNearest` sorts the schools along their first principal component and, for each school, scans outwards
- * from its place in that order; a candidate whose projected gap already exceeds the current n-th distance (a lower
- * bound, by Cauchy–Schwarz) ends the scan on that side, and each distance stops accumulating as soon as it passes the
+ * so `allNearest` searches a k-d tree (`buildIndex`) and each distance stops accumulating as soon as it passes the
  * n-th best. Both are exact: the result equals `naiveNearest` (tested), only faster.
  */
 
@@ -177,100 +175,129 @@ export function naiveNearest(p: Prepared, target: number, count: number, include
   return count <= 0 ? { rows: [], distances: [] } : heap.sorted();
 }
 
-/** First principal component of the scaled coordinates (power iteration on the covariance): the sort axis. */
-function principalAxis(p: Prepared): Float64Array {
-  const { n, k, coords } = p;
-  const mean = new Float64Array(k);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) mean[j]! += coords[i * k + j]! / n;
-  const cov = new Float64Array(k * k);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < k; a++) {
-      const da = coords[i * k + a]! - mean[a]!;
-      for (let b = a; b < k; b++) cov[a * k + b]! += da * (coords[i * k + b]! - mean[b]!);
-    }
-  }
-  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) cov[a * k + b] = cov[b * k + a]!;
-  let v = new Float64Array(k).fill(1 / Math.sqrt(k));
-  for (let iteration = 0; iteration < 100; iteration++) {
-    const next = new Float64Array(k);
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) next[a]! += cov[a * k + b]! * v[b]!;
-    const norm = Math.hypot(...next);
-    if (norm === 0) break;
-    for (let a = 0; a < k; a++) next[a]! /= norm;
-    v = next;
-  }
-  return v;
-}
-
 export interface SearchIndex {
   p: Prepared;
-  /** Rows sorted by their projection on the principal axis. */
-  order: Int32Array;
-  /** Position of each row in `order`. */
-  position: Int32Array;
-  projection: Float64Array;
-  /** Inputs in decreasing order of spread, so partial sums pass the bound early. */
-  dims: Int32Array;
+  /** Rows, permuted so that each tree node covers a contiguous range. */
+  perm: Int32Array;
+  /** Per node: range [start, end) of perm, children (−1 for a leaf), and bounding box (min, max per input). */
+  start: Int32Array;
+  end: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  splitDim: Int32Array;
+  splitValue: Float64Array;
+  box: Float64Array;
+  nodes: number;
 }
 
+const LEAF_SIZE = 12;
+
+/**
+ * A k-d tree over the scaled coordinates: each node splits its schools at the median of its widest input. A search
+ * visits the nearer side first and skips any node whose bounding box is already farther than the n-th best found
+ * (an exact lower bound), so the answer is the brute-force answer, found without comparing most pairs.
+ */
 export function buildIndex(p: Prepared): SearchIndex {
-  const axis = principalAxis(p);
-  const projection = new Float64Array(p.n);
-  for (let i = 0; i < p.n; i++) {
-    let s = 0;
-    for (let j = 0; j < p.k; j++) s += p.coords[i * p.k + j]! * axis[j]!;
-    projection[i] = s;
-  }
-  const order = Int32Array.from({ length: p.n }, (_, i) => i).sort((a, b) => projection[a]! - projection[b]! || p.urns[a]! - p.urns[b]!);
-  const position = new Int32Array(p.n);
-  order.forEach((row, at) => (position[row] = at));
-  const spread = Array.from({ length: p.k }, (_, j) => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < p.n; i++) {
-      const v = p.coords[i * p.k + j]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+  const { n, k, coords } = p;
+  const maxNodes = Math.max(1, 2 * Math.ceil(n / LEAF_SIZE) * 2);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  const start = new Int32Array(maxNodes);
+  const end = new Int32Array(maxNodes);
+  const left = new Int32Array(maxNodes).fill(-1);
+  const right = new Int32Array(maxNodes).fill(-1);
+  const splitDim = new Int32Array(maxNodes);
+  const splitValue = new Float64Array(maxNodes);
+  const box = new Float64Array(maxNodes * k * 2);
+  let nodes = 0;
+  const stack: number[] = [];
+  const make = (from: number, to: number): number => {
+    const id = nodes++;
+    start[id] = from;
+    end[id] = to;
+    for (let j = 0; j < k; j++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = from; i < to; i++) {
+        const v = coords[perm[i]! * k + j]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      box[id * 2 * k + j] = lo;
+      box[id * 2 * k + k + j] = hi;
     }
-    return hi - lo;
-  });
-  const dims = Int32Array.from(spread.map((s, j) => [s, j] as const).sort((a, b) => b[0] - a[0]).map(([, j]) => j));
-  return { p, order, position, projection, dims };
+    return id;
+  };
+  stack.push(make(0, n));
+  while (stack.length) {
+    const id = stack.pop()!;
+    const from = start[id]!;
+    const to = end[id]!;
+    if (to - from <= LEAF_SIZE) continue;
+    let dim = 0;
+    let widest = -1;
+    for (let j = 0; j < k; j++) {
+      const w = box[id * 2 * k + k + j]! - box[id * 2 * k + j]!;
+      if (w > widest) {
+        widest = w;
+        dim = j;
+      }
+    }
+    if (widest <= 0) continue; // all identical: a leaf, however large
+    const slice = Array.from(perm.subarray(from, to)).sort((a, b) => coords[a * k + dim]! - coords[b * k + dim]! || a - b);
+    perm.set(slice, from);
+    const mid = from + ((to - from) >> 1);
+    splitDim[id] = dim;
+    splitValue[id] = coords[perm[mid]! * k + dim]!;
+    left[id] = make(from, mid);
+    right[id] = make(mid, to);
+    stack.push(left[id]!, right[id]!);
+  }
+  return { p, perm, start, end, left, right, splitDim, splitValue, box, nodes };
 }
 
 /** The `count` nearest rows to `target` (exact; same answer as naiveNearest), optionally only rows passing `include`. */
 export function nearest(index: SearchIndex, target: number, count: number, include: (row: number) => boolean = () => true): Neighbours {
-  const { p, order, position, projection, dims } = index;
+  const { p, perm, start, end, left, right, splitDim, splitValue, box } = index;
   if (count <= 0 || p.n <= 1) return { rows: [], distances: [] };
   const heap = new BoundedHeap(Math.min(count, p.n - 1));
   const k = p.k;
+  const coords = p.coords;
   const base = target * k;
-  const at = position[target]!;
-  const origin = projection[target]!;
-  let left = at - 1;
-  let right = at + 1;
-  const consider = (row: number) => {
-    if (!include(row)) return;
+  const stack: number[] = [0];
+  while (stack.length) {
+    const id = stack.pop()!;
     const bound = heap.bound;
-    const other = row * k;
-    let sum = 0;
-    for (let c = 0; c < k; c++) {
-      const j = dims[c]!;
-      const d = p.coords[base + j]! - p.coords[other + j]!;
-      sum += d * d;
-      if (sum > bound) return;
+    // Squared distance from the target to the node's bounding box: no school inside can be nearer.
+    let gap = 0;
+    const b = id * 2 * k;
+    for (let j = 0; j < k && gap <= bound; j++) {
+      const q = coords[base + j]!;
+      const lo = box[b + j]!;
+      const hi = box[b + k + j]!;
+      const d = q < lo ? lo - q : q > hi ? q - hi : 0;
+      gap += d * d;
     }
-    if (heap.accepts(sum, p.urns[row]!)) heap.push(sum, p.urns[row]!, row);
-  };
-  while (left >= 0 || right < p.n) {
-    const gapLeft = left >= 0 ? origin - projection[order[left]!]! : Infinity;
-    const gapRight = right < p.n ? projection[order[right]!]! - origin : Infinity;
-    const gap = Math.min(gapLeft, gapRight);
-    // Every remaining candidate is at least `gap` away: once that exceeds the n-th best, the search is complete.
-    // (Equal is kept going, so that a tie at the boundary is settled by URN exactly as brute force would.)
-    if (heap.full && gap * gap > heap.bound) break;
-    if (gapLeft <= gapRight) consider(order[left--]!);
-    else consider(order[right++]!);
+    // Strictly greater: a box exactly at the bound may still hold a tie that wins on URN.
+    if (gap > bound) continue;
+    if (left[id] === -1) {
+      for (let i = start[id]!; i < end[id]!; i++) {
+        const row = perm[i]!;
+        if (row === target || !include(row)) continue;
+        const limit = heap.bound;
+        const other = row * k;
+        let sum = 0;
+        for (let j = 0; j < k; j++) {
+          const d = coords[base + j]! - coords[other + j]!;
+          sum += d * d;
+          if (sum > limit) break;
+        }
+        if (sum <= limit && heap.accepts(sum, p.urns[row]!)) heap.push(sum, p.urns[row]!, row);
+      }
+      continue;
+    }
+    // Visit the side the target is on first (pushed last), so the bound tightens early.
+    if (coords[base + splitDim[id]!]! < splitValue[id]!) stack.push(right[id]!, left[id]!);
+    else stack.push(left[id]!, right[id]!);
   }
   return heap.sorted();
 }

@@ -184,43 +184,90 @@ export interface CustomFamily {
   medians: number[];
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** Schools' inputs as columns (NaN = missing): built once per data version, so each custom family is quick. */
+export interface InputColumns {
+  urns: Int32Array;
+  rowOf: Map<number, number>;
+  regions: (string | null)[];
+  phases: (string | null)[];
+  columns: Map<string, Float64Array>;
+}
+
+export function toColumns(schools: readonly SchoolInputs[], inputs: readonly string[]): InputColumns {
+  const { keep } = dedupe(schools.map((s) => s.urn));
+  const kept = keep.map((i) => schools[i]!);
+  const columns = new Map<string, Float64Array>();
+  for (const name of inputs) columns.set(name, Float64Array.from(kept.map((s) => (isNumber(s.values[name]) ? (s.values[name] as number) : Number.NaN))));
+  return {
+    urns: Int32Array.from(kept.map((s) => s.urn)),
+    rowOf: new Map(kept.map((s, i) => [s.urn, i])),
+    regions: kept.map((s) => s.region),
+    phases: kept.map((s) => s.phase),
+    columns,
+  };
 }
 
 /**
  * A custom family, computed live: chosen inputs z-scored over the population (schools with at least one of them),
  * user weights, missing inputs filled with the population median (as the DfE benchmarking tool does) and reported.
  */
-export function customFamily(model: CustomModel, schools: readonly SchoolInputs[], urn: number): CustomFamily | null {
-  const { keep } = dedupe(schools.map((s) => s.urn));
-  const target = schools.find((s) => s.urn === urn);
-  if (!target) return null;
-  const pool = keep
-    .map((i) => schools[i]!)
-    .filter((s) => model.inputs.some((name) => isNumber(s.values[name])))
-    .filter((s) => s.urn === urn || ((!model.samePhase || s.phase === target.phase) && (!model.sameRegion || s.region === target.region)));
-  if (!pool.some((s) => s.urn === urn)) return null;
-  const medians = model.inputs.map((name) => median(pool.map((s) => s.values[name]).filter(isNumber)));
+export function customFamily(model: CustomModel, schools: readonly SchoolInputs[] | InputColumns, urn: number): CustomFamily | null {
+  const store = Array.isArray(schools) ? toColumns(schools as SchoolInputs[], model.inputs) : (schools as InputColumns);
+  const at = store.rowOf.get(urn);
+  if (at === undefined) return null;
+  const k = model.inputs.length;
+  const columns = model.inputs.map((name) => store.columns.get(name) ?? new Float64Array(store.urns.length).fill(Number.NaN));
+  const rows: number[] = [];
+  for (let i = 0; i < store.urns.length; i++) {
+    if (i !== at && ((model.samePhase && store.phases[i] !== store.phases[at]) || (model.sameRegion && store.regions[i] !== store.regions[at]))) continue;
+    let any = false;
+    for (let j = 0; j < k && !any; j++) any = !Number.isNaN(columns[j]![i]!);
+    if (any) rows.push(i);
+  }
+  const targetRow = rows.indexOf(at);
+  if (targetRow < 0) return null;
+  const n = rows.length;
+  const values = new Float64Array(n * k);
+  const medians: number[] = [];
+  const scales: number[] = [];
   const filled = new Map<number, string[]>();
-  const complete: SchoolInputs[] = pool.map((s) => {
-    const missing = model.inputs.filter((name) => !isNumber(s.values[name]));
-    if (missing.length) filled.set(s.urn, missing);
-    return { ...s, values: Object.fromEntries(model.inputs.map((name, j) => [name, isNumber(s.values[name]) ? s.values[name] : medians[j]!])) };
-  });
-  const scales = standardDeviations(complete, model.inputs);
-  const p = prepare(matrix(complete, model.inputs), { scales, weights: model.weights });
-  const row = complete.findIndex((s) => s.urn === urn);
-  const found = naiveNearest(p, row, model.size);
+  for (let j = 0; j < k; j++) {
+    const column = columns[j]!;
+    const present = new Float64Array(n);
+    let count = 0;
+    for (const i of rows) if (!Number.isNaN(column[i]!)) present[count++] = column[i]!;
+    const sorted = present.subarray(0, count).sort();
+    const mid = count >> 1;
+    const median = count === 0 ? 0 : count % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    medians.push(median);
+    let sum = 0;
+    for (let r = 0; r < n; r++) {
+      const v = column[rows[r]!]!;
+      let x = v;
+      if (Number.isNaN(v)) {
+        x = median;
+        const u = store.urns[rows[r]!]!;
+        const list = filled.get(u);
+        if (list) list.push(model.inputs[j]!);
+        else filled.set(u, [model.inputs[j]!]);
+      }
+      values[r * k + j] = x;
+      sum += x;
+    }
+    const mean = sum / n;
+    let squares = 0;
+    for (let r = 0; r < n; r++) squares += (values[r * k + j]! - mean) ** 2;
+    scales.push(Math.sqrt(squares / n));
+  }
+  const urns = Int32Array.from(rows, (i) => store.urns[i]!);
+  const p = prepare({ urns, values, k }, { scales, weights: model.weights });
+  const found = naiveNearest(p, targetRow, model.size);
   return {
-    members: found.rows.map((r, i) => ({ urn: p.urns[r]!, rank: i + 1, distance: found.distances[i]!, contributions: contributions(p, row, r) })),
+    members: found.rows.map((r, i) => ({ urn: p.urns[r]!, rank: i + 1, distance: found.distances[i]!, contributions: contributions(p, targetRow, r) })),
     scales,
     filledForSchool: filled.get(urn) ?? [],
     filled,
-    population: p.n,
+    population: n,
     medians,
   };
 }

@@ -234,6 +234,13 @@ describe('security baseline', () => {
     expect((await client.get('/account')).status).toBe(303);
   });
 
+  it('ends a session at its absolute expiry, however active', async () => {
+    const { client } = await signedIn('absolute');
+    expect((await client.get('/account')).status).toBe(200);
+    await t.database.rows(sql`update sessions set expires_at = now() - interval '1 second'`);
+    expect((await client.get('/account')).status).toBe(303);
+  });
+
   it('rate-limits repeated wrong passwords for one email from one address, with a clear message', async () => {
     const { email } = await signedIn('ratelimited');
     const client = new TestClient(t.app, '10.9.0.1');

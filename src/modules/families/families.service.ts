@@ -8,6 +8,8 @@ import {
   CUSTOM_INPUTS,
   dfeFamilies,
   fbitFamilies,
+  toColumns,
+  type InputColumns,
   type ComputedFamilies,
   type CustomModel,
   type SchoolInputs,
@@ -84,7 +86,7 @@ export class FamiliesService {
 
   private readonly importRuns: ImportRunRepository;
   /** Every school's inputs, for custom families, kept until the data change (checked once per call, one cheap query). */
-  private allInputs: { version: number; data: Promise<Record<'dfe-primary' | 'dfe-secondary' | 'merged', SchoolInputs[]>> } | null = null;
+  private allInputs: { version: number; data: Promise<InputColumns> } | null = null;
 
   constructor(database: Database) {
     this.families = new FamilyRepository(database);
@@ -96,7 +98,7 @@ export class FamiliesService {
   private async everySchoolsInputs() {
     const version = await this.importRuns.dataVersion();
     if (!this.allInputs || this.allInputs.version !== version) {
-      const data = this.families.schoolInputs();
+      const data = this.families.schoolInputs().then((d) => toColumns(d.merged, CUSTOM_INPUTS));
       this.allInputs = { version, data };
       data.catch(() => (this.allInputs = null));
     }
@@ -196,8 +198,9 @@ export class FamiliesService {
   /** A custom family, computed live over every school with similar-school inputs. */
   async custom(urn: number, spec: CustomSpec): Promise<FamilyView | NotInModel> {
     const school = await this.school(urn);
-    const data = await this.everySchoolsInputs();
-    const result = customFamily(spec, data.merged, urn);
+    const columns = await this.everySchoolsInputs();
+    const result = customFamily(spec, columns, urn);
+    const data = await this.families.schoolInputs(result ? [urn, ...result.members.map((m) => m.urn)] : [urn]);
     const summary: ModelSummary = {
       id: 'custom',
       label: 'Custom model',
