@@ -1,5 +1,6 @@
 import type nunjucksModule from 'nunjucks';
 import { formatAcademicYear } from '../domain/schools/years';
+import { queryString } from './query-string';
 
 const numberFormat = new Intl.NumberFormat('en-GB');
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -20,16 +21,7 @@ export function configureNunjucks(nunjucks: typeof nunjucksModule, paths: string
   });
   env.addFilter('academicYear', (y: unknown) => (typeof y === 'number' ? formatAcademicYear(y) : ''));
   /** Builds a query string from an object, dropping empty values; arrays repeat the key. */
-  env.addFilter('querystring', (params: Record<string, unknown>) => {
-    const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(params ?? {})) {
-      for (const v of Array.isArray(value) ? value : [value]) {
-        if (v !== undefined && v !== null && v !== '') search.append(key, String(v));
-      }
-    }
-    const text = search.toString();
-    return text ? `?${text}` : '';
-  });
+  env.addFilter('querystring', queryString);
   env.addFilter('websiteUrl', (site: unknown) => {
     if (typeof site !== 'string' || site.trim() === '') return '';
     const trimmed = site.trim();

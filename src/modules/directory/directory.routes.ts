@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { stringify } from 'csv-stringify/sync';
 import { PHASES, REGIONS, STATUSES, TYPE_GROUPS } from '../../domain/schools/gias-codes';
 import type { AreaSeries, OutcomeSeries } from '../../domain/measures/outcomes';
 import type { SchoolSummary } from '../../db/repositories/establishment.repository';
 import { renderChart, type RenderedChart } from '../../web/charts';
+import { toCsv } from '../../web/csv';
+import { queryString } from '../../web/query-string';
 import { LocalAuthorityParams, PAGE_SIZE, SchoolSearchQuery, TrustParams, UrnParams } from './directory.schema';
 import { KEY_MEASURES } from './directory.service';
 
@@ -132,17 +133,6 @@ function areaChart(series: AreaSeries, laName: string): RenderedChart | null {
   });
 }
 
-function queryString(params: Record<string, unknown>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    for (const v of Array.isArray(value) ? value : [value]) {
-      if (v !== undefined && v !== null && v !== '') search.append(key, String(v));
-    }
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
 interface PaginationItem {
   number?: number;
   href?: string;
@@ -191,7 +181,5 @@ export const SCHOOL_CSV_COLUMNS: [string, (s: SchoolSummary) => unknown][] = [
 ];
 
 export function schoolsCsv(rows: readonly SchoolSummary[]): string {
-  // A leading =, +, - or @ would make a spreadsheet run the cell as a formula: prefix such text with a quote.
-  const safe = (v: unknown) => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v ?? '');
-  return stringify([SCHOOL_CSV_COLUMNS.map(([h]) => h), ...rows.map((s) => SCHOOL_CSV_COLUMNS.map(([, get]) => safe(get(s))))], { bom: true });
+  return toCsv([SCHOOL_CSV_COLUMNS.map(([h]) => h), ...rows.map((s) => SCHOOL_CSV_COLUMNS.map(([, get]) => get(s)))]);
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { CUSTOM_INPUTS } from '../../domain/similarity/families';
 import { INPUTS, MODEL_IDS, PRESET_MODELS, type ModelId } from '../../domain/similarity/models';
 import { renderScatter, renderStrip } from '../../web/charts';
+import { toCsv } from '../../web/csv';
+import { queryString } from '../../web/query-string';
 import { BadRequestError } from '../../web/errors';
 import { UrnParams } from '../directory/directory.schema';
 import { ErrorResponse } from '../api/api.schema';
@@ -16,13 +17,6 @@ const MODEL_OPTIONS = [...MODEL_IDS.map((id) => ({ value: id, text: PRESET_MODEL
 async function resolve(service: FamiliesService, urn: number, query: FamilyQuery): Promise<FamilyView | NotInModel> {
   if (query.model === 'custom') return service.custom(urn, customSpec(query));
   return service.family(urn, (query.model as ModelId | undefined) ?? (await service.defaultModel(urn)));
-}
-
-function queryString(query: Record<string, unknown>, overrides: Record<string, unknown> = {}): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...query, ...overrides })) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
-  const text = params.toString();
-  return text ? `?${text}` : '';
 }
 
 /** Parses the page query, turning validation problems into one clear 400 (the error page lists each field). */
@@ -52,13 +46,12 @@ function scatter(view: FamilyView, x: string, y: string) {
 
 export function familyCsv(view: FamilyView): string {
   const inputs = view.model.inputs.map((i) => i.name);
-  return stringify(
+  return toCsv(
     [
       ['Rank', 'URN', 'School', 'Local authority', 'Region', 'Distance', 'Distance (km)', ...inputs, ...inputs.map((i) => `Share of distance: ${i}`), 'Why similar'],
       ['0', view.school.urn, view.school.name, view.school.laName, view.school.regionName, 0, 0, ...inputs.map((i) => view.inputs[i] ?? ''), ...inputs.map(() => ''), 'This school'],
       ...view.members.map((m) => [m.rank, m.urn, m.name, m.laName, m.regionName, m.distance, m.distanceKm?.toFixed(1) ?? '', ...inputs.map((i) => m.inputs[i] ?? ''), ...inputs.map((i) => m.contributions[i]?.toFixed(4) ?? ''), m.sentence]),
     ],
-    { bom: true },
   );
 }
 
@@ -143,12 +136,11 @@ export async function familiesRoutes(app: FastifyInstance): Promise<void> {
     const modelId = query.model && query.model !== 'custom' ? query.model : await families.defaultModel(request.params.urn);
     const pack = await families.dataPack(request.params.urn, modelId);
     if ('reason' in pack) throw new BadRequestError(pack.reason);
-    const csv = stringify(
+    const csv = toCsv(
       [
         ['Measure', 'Year', 'This school', 'Family median', 'Family lower quartile', 'Family upper quartile', 'Rank in family', 'Local authority', 'England', 'Bright spots (URNs)', 'Source'],
         ...pack.measures.map((m) => [m.measure.label, m.yearLabel, m.school.display, m.standing.median ?? '', m.standing.q1 ?? '', m.standing.q3 ?? '', m.rankText, m.la.display, m.england.display, m.brightSpots.map((b) => b.urn).join(' '), m.measure.source]),
       ],
-      { bom: true },
     );
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="data-pack-${pack.school.urn}-${modelId}.csv"`).send(csv);
   });
