@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measureByCode } from './catalogue';
-import { buildAreaOutcomes, buildSchoolOutcomes, comparisonPhase, type MeasureValue } from './outcomes';
+import { buildAreaOutcomes, buildSchoolOutcomes, comparisonPhase, disadvantageGap, type MeasureValue } from './outcomes';
 
 const absence = measureByCode('absence.overall')!;
 const ptr = measureByCode('workforce.pupil-teacher-ratio')!;
@@ -94,5 +94,20 @@ describe('buildAreaOutcomes', () => {
     const sut = buildAreaOutcomes([absence, a8], values);
     expect(sut.map((s) => `${s.measure.code}/${s.breakdown}`)).toEqual(['absence.overall/primary', 'absence.overall/secondary']);
     expect(sut[1]!.rows[0]!.england.display).toBe('Not published');
+  });
+});
+
+describe('disadvantageGap', () => {
+  it('takes the latest year with both figures; other minus disadvantaged', () => {
+    const values = [
+      v('la', 'ks4.attainment8.disadvantaged', 2023, 40.9),
+      v('la', 'ks4.attainment8.disadvantaged', 2024, 40.6),
+      v('la', 'ks4.attainment8.other', 2024, 54.8),
+    ];
+    expect(disadvantageGap(values, 'la', '202')).toEqual({ year: 2024, yearLabel: '2024/25', disadvantaged: 40.6, other: 54.8, gap: 14.2 });
+  });
+  it('is null when a figure is missing or suppressed', () => {
+    expect(disadvantageGap([v('la', 'ks4.attainment8.disadvantaged', 2024, 40.6), v('la', 'ks4.attainment8.other', 2024, null, 'all', 'Suppressed')], 'la', '202')).toBeNull();
+    expect(disadvantageGap([], 'england', 'E92000001')).toBeNull();
   });
 });

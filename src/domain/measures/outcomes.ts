@@ -185,3 +185,29 @@ export function buildAreaOutcomes(definitions: readonly MeasureDefinition[], val
 function breakdownOrder(b: string): number {
   return b === 'all' ? 0 : b === 'primary' ? 1 : b === 'secondary' ? 2 : 3;
 }
+
+export interface DisadvantageGap {
+  year: number;
+  yearLabel: string;
+  disadvantaged: number;
+  other: number;
+  /** Other pupils' Attainment 8 minus disadvantaged pupils': positive means disadvantaged pupils do less well. */
+  gap: number;
+}
+
+/**
+ * The Attainment 8 gap between disadvantaged and other pupils for one entity, in the latest year that has both
+ * figures; null when either is missing (never computed from a suppressed value).
+ */
+export function disadvantageGap(values: readonly MeasureValue[], entityType: MeasureValue['entityType'], entityCode: string): DisadvantageGap | null {
+  const pick = (measure: string) =>
+    new Map(values.filter((v) => v.entityType === entityType && v.entityCode === entityCode && v.measure === measure && v.breakdown === 'all' && v.value !== null).map((v) => [v.year, v.value!]));
+  const disadvantaged = pick('ks4.attainment8.disadvantaged');
+  const other = pick('ks4.attainment8.other');
+  const years = [...disadvantaged.keys()].filter((y) => other.has(y)).sort((a, b) => b - a);
+  const year = years[0];
+  if (year === undefined) return null;
+  const d = disadvantaged.get(year)!;
+  const o = other.get(year)!;
+  return { year, yearLabel: formatAcademicYear(year), disadvantaged: d, other: o, gap: Math.round((o - d) * 10) / 10 };
+}

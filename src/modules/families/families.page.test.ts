@@ -20,7 +20,8 @@ describe('family page', () => {
     expect(page.text).toContain('An approximation');
     const rows = page.html.querySelector('table.trellis-family-table')!.querySelectorAll('tbody tr');
     expect(rows).toHaveLength(50);
-    expect(textOf(rows[0]!.querySelectorAll('td')[1])).toMatch(/\.$/);
+    expect(textOf(rows[0]!.querySelectorAll('td')[1])).toMatch(/Pupil premium \d+(\.\d)?%/);
+    expect(textOf(rows[0]!.querySelectorAll('td')[2])).toMatch(/\.$/);
     expect(page.html.querySelector('figure.trellis-chart svg[role=img]')).not.toBeNull();
     expect(page.html.querySelectorAll('.govuk-breadcrumbs__list-item').map(textOf)).toEqual(['Find a school', 'Haverstock School', 'Family of similar schools']);
   });
@@ -70,6 +71,14 @@ describe('data pack', () => {
     expect(cells[3]).toMatch(/^\d+(st|nd|rd|th) of \d+/);
     expect(cells[5]).toBe('8.9%');
     expect(textOf(section.querySelector('.trellis-source'))).toContain('pupil absence');
+  });
+
+  it("shows the LA's and England's disadvantage gap, from the published figures", async () => {
+    const page = await getPage(t.app, '/schools/100049/data-pack');
+    const gap = page.html.querySelector('section[aria-labelledby="dp-gap"]')!;
+    const england = gap.querySelectorAll('tbody tr').find((tr) => textOf(tr.querySelector('th')) === 'England')!;
+    // EnglandPerformance.json, National row, 2024/25: disadvantaged 34.9, other pupils 50.4 → gap 15.5.
+    expect(england.querySelectorAll('td').map(textOf)).toEqual(['2024/25', '34.9', '50.4', '15.5']);
   });
 
   it('serves the same figures as JSON, where ranks and medians are consistent', async () => {

@@ -19,6 +19,15 @@ async function resolve(service: FamiliesService, urn: number, query: FamilyQuery
   return service.family(urn, (query.model as ModelId | undefined) ?? (await service.defaultModel(urn)));
 }
 
+/** Shown beside each member in the family list: disadvantage, prior attainment and size, where the model has them. */
+const KEY_INPUTS = [
+  { name: 'PPPerc', short: 'Pupil premium', suffix: '%', decimals: 1 },
+  { name: 'KS2MRP', short: 'KS2 prior', suffix: '', decimals: 1 },
+  { name: 'Ks1PriorRwmAverage', short: 'KS1 prior', suffix: '', decimals: 2 },
+  { name: 'SENTotal', short: 'SEN', suffix: '%', decimals: 1 },
+  { name: 'NumberOfPupils', short: 'Pupils', suffix: '', decimals: 0 },
+];
+
 /** Parses the page query, turning validation problems into one clear 400 (the error page lists each field). */
 function parseQuery(raw: unknown): FamilyQuery {
   const parsed = FamilyQuery.safeParse(raw);
@@ -79,10 +88,12 @@ export async function familiesRoutes(app: FastifyInstance): Promise<void> {
     const names = view.model.inputs.map((i) => i.name);
     const x = query.x && names.includes(query.x) ? query.x : names.find((n) => INPUTS[n]!.concept === 'disadvantage') ?? names[0]!;
     const y = query.y && names.includes(query.y) && query.y !== x ? query.y : names.find((n) => n !== x && INPUTS[n]!.concept === 'prior attainment') ?? names.find((n) => n !== x) ?? x;
+    const keyInputs = KEY_INPUTS.filter((k) => names.includes(k.name));
     return reply.page('families/views/family.njk', {
       title: `${view.school.name}: family of similar schools`,
       ...common,
       view,
+      keyInputs,
       x,
       y,
       chart: scatter(view, x, y),

@@ -1,6 +1,6 @@
 import { gridDistanceKm } from '../../domain/geo/british-national-grid';
 import { ENGLAND_CODE, MEASURES, type MeasureDefinition } from '../../domain/measures/catalogue';
-import { cellFor, comparisonPhase, type Cell } from '../../domain/measures/outcomes';
+import { cellFor, comparisonPhase, disadvantageGap, type Cell } from '../../domain/measures/outcomes';
 import { formatAcademicYear } from '../../domain/schools/years';
 import { explainSimilarity } from '../../domain/similarity/explain';
 import {
@@ -271,7 +271,11 @@ export class FamiliesService {
     const data = await this.families.schoolInputs([urn, ...members.map((m) => m.urn)]);
     const simOutcomes = simSchoolsOutcomes(data, urn, members);
     const measures = [...MEASURES.map((def) => measureRow(def, values, urn, members, school.laCode, phase)), ...simOutcomes].filter((m): m is MeasureRow => m !== null);
-    return { ...family, measures, rule: BRIGHT_SPOT_RULE };
+    const gaps = {
+      la: school.laCode ? disadvantageGap(values, 'la', school.laCode) : null,
+      england: disadvantageGap(values, 'england', ENGLAND_CODE),
+    };
+    return { ...family, measures, gaps, rule: BRIGHT_SPOT_RULE };
   }
 }
 
