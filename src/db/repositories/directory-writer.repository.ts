@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import type { MeasureValue } from '../../domain/measures/outcomes';
 import type { Database, Db } from '../client';
 import { importRuns } from '../schema';
 import { bulkUpsert, type BulkColumn } from './bulk';
@@ -179,15 +180,7 @@ const LINK_COLUMNS: BulkColumn<LinkRecord>[] = (
   ] as const
 ).map(([key, type]) => ({ column: snake(key), type, get: (r: LinkRecord) => r[key] }));
 
-export interface MeasureValueRecord {
-  entityType: 'school' | 'la' | 'england';
-  entityCode: string;
-  measure: string;
-  breakdown: string;
-  year: number;
-  value: number | null;
-  status: string | null;
-}
+export type MeasureValueRecord = MeasureValue;
 
 const MEASURE_VALUE_COLUMNS: BulkColumn<MeasureValueRecord>[] = (
   [

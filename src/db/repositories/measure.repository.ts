@@ -1,15 +1,9 @@
 import { sql } from 'drizzle-orm';
+import type { MeasureValue } from '../../domain/measures/outcomes';
 import type { Database } from '../client';
 
-export interface StoredMeasureValue {
-  entityType: 'school' | 'la' | 'england';
-  entityCode: string;
-  measure: string;
-  breakdown: string;
-  year: number;
-  value: number | null;
-  status: string | null;
-}
+/** A stored measure value: the domain's MeasureValue. */
+export type StoredMeasureValue = MeasureValue;
 
 export interface EntityRef {
   type: 'school' | 'la' | 'england';

@@ -78,6 +78,37 @@ const summarise = (m: PresetModel, scales?: number[]): ModelSummary => ({
 const inputsOf = (school: SchoolInputs | undefined, names: readonly string[]) =>
   Object.fromEntries(names.map((n) => [n, typeof school?.values[n] === 'number' ? (school.values[n] as number) : null]));
 
+/** One family member as pages and the API show it: details, distance in km, inputs, shares, and the sentence. */
+function memberView(args: {
+  member: { urn: number; rank: number; distance: number; contributions: number[] };
+  details: Map<number, MemberDetails>;
+  schoolUrn: number;
+  inputs: readonly string[];
+  scales: readonly number[];
+  schoolValues: SchoolInputs | undefined;
+  memberValues: SchoolInputs | undefined;
+  /** Values used where an input is missing (custom models fill with the median). */
+  fallback: (j: number) => number;
+  filled: string[];
+}): FamilyMemberView {
+  const { member, details, inputs, scales } = args;
+  const own = details.get(args.schoolUrn);
+  const d = details.get(member.urn) ?? { urn: member.urn, name: `URN ${member.urn}`, laName: null, regionName: null, regionCode: null, phaseName: null, town: null, pupils: null, easting: null, northing: null, latitude: null, longitude: null };
+  const value = (s: SchoolInputs | undefined, name: string, j: number) => (typeof s?.values[name] === 'number' ? (s.values[name] as number) : args.fallback(j));
+  return {
+    ...d,
+    rank: member.rank,
+    distance: member.distance,
+    distanceKm: own?.easting && own.northing && d.easting && d.northing ? gridDistanceKm({ easting: own.easting, northing: own.northing }, { easting: d.easting, northing: d.northing }) : null,
+    inputs: inputsOf(args.memberValues, inputs),
+    contributions: Object.fromEntries(inputs.map((n, j) => [n, member.contributions[j] ?? 0])),
+    sentence: explainSimilarity(
+      inputs.map((n, j) => ({ input: INPUTS[n]!, school: value(args.schoolValues, n, j), member: value(args.memberValues, n, j), scale: scales[j] ?? 0, share: member.contributions[j] ?? 0 })),
+    ),
+    filled: args.filled,
+  };
+}
+
 /** Families: rebuilt after imports, read for pages and the API, computed live for custom models; data packs. */
 export class FamiliesService {
   private readonly families: FamilyRepository;
@@ -162,7 +193,6 @@ export class FamiliesService {
     const source = model.dataset === 'fbit' ? data.merged : data[model.dataset];
     const byUrn = new Map(source.map((s) => [s.urn, s]));
     const details = await this.families.details(urns);
-    const own = details.get(urn);
     const schoolInputs = byUrn.get(urn);
     return {
       model: summary,
@@ -170,28 +200,19 @@ export class FamiliesService {
       inputs: inputsOf(schoolInputs, model.inputs),
       build,
       notes: [],
-      members: rows.map((r) => {
-        const d = details.get(r.memberUrn);
-        const memberInputs = byUrn.get(r.memberUrn);
-        return {
-          ...(d ?? { urn: r.memberUrn, name: `URN ${r.memberUrn}`, laName: null, regionName: null, regionCode: null, phaseName: null, town: null, pupils: null, easting: null, northing: null, latitude: null, longitude: null }),
-          rank: r.rank,
-          distance: r.distance,
-          distanceKm: own?.easting && own.northing && d?.easting && d.northing ? gridDistanceKm(own as { easting: number; northing: number }, d as { easting: number; northing: number }) : null,
-          inputs: inputsOf(memberInputs, model.inputs),
-          contributions: Object.fromEntries(model.inputs.map((n, j) => [n, r.contributions[j] ?? 0])),
-          sentence: explainSimilarity(
-            model.inputs.map((n, j) => ({
-              input: INPUTS[n]!,
-              school: (schoolInputs?.values[n] as number) ?? 0,
-              member: (memberInputs?.values[n] as number) ?? 0,
-              scale: modelScales?.[j] ?? 0,
-              share: r.contributions[j] ?? 0,
-            })),
-          ),
+      members: rows.map((r) =>
+        memberView({
+          member: { urn: r.memberUrn, rank: r.rank, distance: r.distance, contributions: r.contributions },
+          details,
+          schoolUrn: urn,
+          inputs: model.inputs,
+          scales: modelScales ?? [],
+          schoolValues: schoolInputs,
+          memberValues: byUrn.get(r.memberUrn),
+          fallback: () => 0,
           filled: [],
-        };
-      }),
+        }),
+      ),
     };
   }
 
@@ -215,7 +236,6 @@ export class FamiliesService {
     }
     const byUrn = new Map(data.merged.map((s) => [s.urn, s]));
     const details = await this.families.details([urn, ...result.members.map((m) => m.urn)]);
-    const own = details.get(urn);
     const schoolInputs = byUrn.get(urn);
     return {
       model: summary,
@@ -223,28 +243,19 @@ export class FamiliesService {
       inputs: inputsOf(schoolInputs, spec.inputs),
       build: null,
       notes: result.filledForSchool.length ? [`${school.name} has no ${result.filledForSchool.map((n) => INPUTS[n]!.label.toLowerCase()).join(', ')}: the median of all schools was used.`] : [],
-      members: result.members.map((m) => {
-        const d = details.get(m.urn)!;
-        const memberInputs = byUrn.get(m.urn);
-        return {
-          ...d,
-          rank: m.rank,
-          distance: m.distance,
-          distanceKm: own?.easting && own.northing && d?.easting && d.northing ? gridDistanceKm(own as { easting: number; northing: number }, d as { easting: number; northing: number }) : null,
-          inputs: inputsOf(memberInputs, spec.inputs),
-          contributions: Object.fromEntries(spec.inputs.map((n, j) => [n, m.contributions[j] ?? 0])),
-          sentence: explainSimilarity(
-            spec.inputs.map((n, j) => ({
-              input: INPUTS[n]!,
-              school: (schoolInputs?.values[n] as number) ?? result.medians[j]!,
-              member: (memberInputs?.values[n] as number) ?? result.medians[j]!,
-              scale: result.scales[j]!,
-              share: spec.weights[j] ? (m.contributions[j] ?? 0) : 0,
-            })).filter((_, j) => spec.weights[j]! > 0),
-          ),
+      members: result.members.map((m) =>
+        memberView({
+          member: m,
+          details,
+          schoolUrn: urn,
+          inputs: spec.inputs,
+          scales: spec.inputs.map((_, j) => (spec.weights[j]! > 0 ? result.scales[j]! : 0)),
+          schoolValues: schoolInputs,
+          memberValues: byUrn.get(m.urn),
+          fallback: (j) => result.medians[j]!,
           filled: result.filled.get(m.urn) ?? [],
-        };
-      }),
+        }),
+      ),
     };
   }
 
