@@ -27,12 +27,14 @@ import { apiRoutes } from './modules/api/api.routes';
 import { directoryRoutes } from './modules/directory/directory.routes';
 import { DirectoryService } from './modules/directory/directory.service';
 import { docsRoutes } from './modules/docs/docs.routes';
+import { opsRoutes } from './modules/ops/ops.routes';
 import { familiesRoutes } from './modules/families/families.routes';
 import { FamiliesService } from './modules/families/families.service';
 import { errorHandling } from './web/error-handling';
 import { HttpError } from './web/errors';
 import { configureNunjucks } from './web/nunjucks';
 import { pageCache } from './web/page-cache';
+import { requestSerializer } from './web/log-redaction';
 import { databaseRateLimitStore } from './web/rate-limit-store';
 import { sessions } from './web/session';
 import { compileStylesheet } from './web/stylesheet';
@@ -47,6 +49,8 @@ export interface AppDeps {
   database: Database;
   /** Sees every route as it is added (the route × role matrix test uses it to find routes without a row). */
   observeRoutes?: (route: RouteOptions) => void;
+  /** Where logs go (standard output by default); the log-hygiene test reads them. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export interface Services {
@@ -75,7 +79,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
   const production = config.NODE_ENV === 'production';
   const app = Fastify({
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
+    logger:
+      config.LOG_LEVEL === 'silent'
+        ? false
+        : { level: config.LOG_LEVEL, serializers: { req: requestSerializer }, ...(deps.logStream ? { stream: deps.logStream } : {}) },
     trustProxy: production,
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 256 * 1024,
@@ -221,6 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(oidcRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });
   await app.register(docsRoutes);
+  await app.register(opsRoutes, { database });
   return app;
 }
 

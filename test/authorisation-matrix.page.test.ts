@@ -29,6 +29,8 @@ const row = (anonymous: Outcome, member: Outcome, admin: Outcome, otherAdmin: Ou
 /** "METHOD /route/:pattern" → expected outcome per role. member/admin = of organisation A; otherAdmin = admin of B. */
 const MATRIX: Record<string, Row> = {
   'GET /': all(200),
+  'GET /health': all(200),
+  'GET /ready': all(200),
   'GET /assets/*': all(200),
   'GET /assets/govuk/*': all(200),
   'GET /assets/leaflet/*': all(200),

@@ -69,6 +69,15 @@ describe('JSON API v1', () => {
   });
 });
 
+describe('health and readiness', () => {
+  it('answers /health, and /ready once the database is migrated', async () => {
+    expect(await json('/health')).toEqual({ status: 200, body: { status: 'ok' } });
+    const ready = await json('/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.migrations.applied).toBe(ready.body.migrations.expected);
+  });
+});
+
 describe('API documentation', () => {
   it('serves an OpenAPI 3 document generated from the route schemas', async () => {
     const { status, body } = await json('/api/openapi.json');
