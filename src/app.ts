@@ -29,6 +29,8 @@ import { DirectoryService } from './modules/directory/directory.service';
 import { docsRoutes } from './modules/docs/docs.routes';
 import { opsRoutes } from './modules/ops/ops.routes';
 import { familiesRoutes } from './modules/families/families.routes';
+import { practiceRoutes } from './modules/practice/practice.routes';
+import { PracticeService } from './modules/practice/practice.service';
 import { FamiliesService } from './modules/families/families.service';
 import { errorHandling } from './web/error-handling';
 import { HttpError } from './web/errors';
@@ -56,6 +58,7 @@ export interface AppDeps {
 export interface Services {
   directory: DirectoryService;
   families: FamiliesService;
+  practice: PracticeService;
   accounts: AccountsService;
   organisations: OrganisationsService;
   oidc: OidcService | null;
@@ -119,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : null;
   app.decorate('config', config);
   app.decorate('devOutbox', devOutboxEnabled(config));
-  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), accounts, organisations, oidc });
+  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), accounts, organisations, oidc });
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {
@@ -164,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secure: production,
   });
   const importRuns = new ImportRunRepository(database);
-  await app.register(pageCache, { maxBytes: config.TRELLIS_PAGE_CACHE_MB * 1024 * 1024, readVersion: () => importRuns.dataVersion() });
+  await app.register(pageCache, { maxBytes: config.TRELLIS_PAGE_CACHE_MB * 1024 * 1024, readVersion: () => importRuns.contentVersion() });
 
   const stylesheet = await compileStylesheet(join(here, 'assets/trellis.scss'), govukDist);
   await app.register(fastifyStatic, { root: join(govukDist, 'govuk/assets'), prefix: '/assets/govuk/', maxAge: '7d', immutable: true });
@@ -216,7 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           'School directory, outcomes and (as they land) families, practice, brokerage and partnerships. Data from the DfE under the Open Government Licence v3.0.',
       },
       servers: [],
-      tags: [{ name: 'schools' }, { name: 'families' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
+      tags: [{ name: 'schools' }, { name: 'families' }, { name: 'practice' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
     },
     transform: jsonSchemaTransform,
   });
@@ -224,6 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorHandling);
   await app.register(directoryRoutes);
   await app.register(familiesRoutes);
+  await app.register(practiceRoutes);
   await app.register(accountsRoutes);
   await app.register(oidcRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });

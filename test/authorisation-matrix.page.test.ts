@@ -1,6 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStudyRepository } from '../src/db/repositories/case-study.repository';
 import { hashToken, newToken } from '../src/modules/accounts/tokens';
 import { createTestApp, type TestApp } from './helpers/app';
 import { TestClient } from './helpers/client';
@@ -90,6 +91,27 @@ const MATRIX: Record<string, Row> = {
   // The invitation is for someone else's email: nobody in this matrix may accept it.
   'POST /invitations/:token': row('signin', 403, 403, 403, 403, 403),
   'GET /admin/audit': row('signin', 403, 403, 403, 403, 200),
+  // Practice library. The draft and the submitted study are by `member` for organisation A; the published one is public.
+  'GET /practice': all(200),
+  'GET /practice/new': signedIn(200),
+  'POST /practice': row('signin', 303, 303, 403, 403, 403),
+  'GET /practice/mine': signedIn(200),
+  'GET /practice/requests': signedIn(200),
+  'GET /practice/reading-list': signedIn(200),
+  'GET /practice/feed.atom': all(200),
+  'GET /practice/export.json': all(200),
+  'GET /practice/export.csv': all(200),
+  'GET /practice/:id': row(404, 200, 200, 404, 200, 200),
+  'GET /practice/:id/edit': row(404, 200, 200, 404, 403, 403),
+  'POST /practice/:id': row('signin', 303, 303, 404, 403, 403),
+  'POST /practice/:id/submit': row('signin', 303, 303, 404, 403, 403),
+  'POST /practice/:id/publish': row('signin', 403, 403, 404, 303, 403),
+  'POST /practice/:id/return': row('signin', 403, 403, 404, 303, 403),
+  'POST /practice/:id/withdraw': row('signin', 303, 303, 403, 403, 403),
+  'POST /practice/:id/save': row('signin', 303, 303, 303, 303, 303),
+  'POST /practice/:id/learn-more': row('signin', 403, 200, 200, 200, 200),
+  'GET /practice/:id/changes': all(200),
+  'GET /api/v1/case-studies': all(200),
 };
 
 const PASSWORD = 'matrix password that is long';
@@ -106,6 +128,9 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 interface World {
+  draft: string;
+  submitted: string;
+  published: string;
   orgA: string;
   orgB: string;
   target: string;
@@ -154,7 +179,16 @@ async function makeWorld(app: FastifyInstance): Promise<World> {
     sessions[role] = sid;
     emails[role] = u.email;
   }
-  return { orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
+  const studies = new CaseStudyRepository(t.database);
+  const content = {
+    title: `Study ${id}`, summary: 'A summary.', context: {}, contextNotes: '', challenge: 'A challenge.', approach: 'An approach.', impact: '', impactMeasures: [],
+    applicability: '', partners: '', themes: ['attendance'], phases: ['secondary'], contactPreference: 'introductions', visibility: 'public' as const,
+  };
+  const draft = await studies.create({ ...content, organisationId: orgA.id, authorId: member.id, urn: null });
+  const submitted = await studies.create({ ...content, organisationId: orgA.id, authorId: member.id, urn: null, status: 'submitted' });
+  const published = await studies.create({ ...content, organisationId: orgA.id, authorId: member.id, urn: null, status: 'published' });
+  await studies.saveVersion(published, 1, content, member.id);
+  return { draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
 }
 
 /** The concrete request for a route in a world, with a body that passes validation. */
@@ -220,6 +254,27 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
       return { url: `/organisations/${w.orgA}/members/${w.target}/role`, body: { role: 'admin' } };
     case 'POST /organisations/:id/members/:userId/remove':
       return { url: `/organisations/${w.orgA}/members/${w.target}/remove`, body: {} };
+    case 'POST /practice':
+      return { url: '/practice', body: { title: 'A new study', themes: 'attendance', organisationId: w.orgA } };
+    case 'GET /practice/:id':
+    case 'GET /practice/:id/edit':
+      return { url: route.slice(4).replace(':id', w.draft) };
+    case 'POST /practice/:id':
+      return { url: `/practice/${w.draft}`, body: { title: 'Edited', themes: 'attendance' } };
+    case 'POST /practice/:id/submit':
+      return { url: `/practice/${w.draft}/submit`, body: {} };
+    case 'POST /practice/:id/publish':
+      return { url: `/practice/${w.submitted}/publish`, body: {} };
+    case 'POST /practice/:id/return':
+      return { url: `/practice/${w.submitted}/return`, body: { comment: 'Please add the costs.' } };
+    case 'POST /practice/:id/withdraw':
+      return { url: `/practice/${w.published}/withdraw`, body: {} };
+    case 'POST /practice/:id/save':
+      return { url: `/practice/${w.published}/save`, body: {} };
+    case 'POST /practice/:id/learn-more':
+      return { url: `/practice/${w.published}/learn-more`, body: { message: 'Tell me more.' } };
+    case 'GET /practice/:id/changes':
+      return { url: `/practice/${w.published}/changes?from=1&to=1` };
     case 'GET /invitations/:token':
     case 'POST /invitations/:token':
       return { url: `/invitations/${w.invitationToken}`, ...(route.startsWith('POST') ? { body: {} } : {}) };

@@ -1,3 +1,4 @@
 export * from './directory';
 export * from './accounts';
 export * from './families';
+export * from './practice';

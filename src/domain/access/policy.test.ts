@@ -45,3 +45,39 @@ describe('can', () => {
     expect(can(actor, action, resource)).toBe(expected);
   });
 });
+
+describe('can: case studies', () => {
+  const study = (status: 'draft' | 'submitted' | 'returned' | 'published' | 'withdrawn', visibility: 'public' | 'members' = 'public') => ({
+    type: 'case-study' as const,
+    organisationId: 'org-a',
+    authorIds: ['author'],
+    status,
+    visibility,
+  });
+  const author = user({ userId: 'author', memberships: new Map([['org-a', 'member']]) });
+  const orgAdmin = user({ userId: 'boss', memberships: new Map([['org-a', 'admin']]) });
+  const colleague = user({ userId: 'colleague', memberships: new Map([['org-a', 'member']]) });
+  const facilitator = user({ userId: 'fac', isFacilitator: true });
+  const stranger = user({ userId: 'stranger' });
+  const ROWS: [string, Actor, Action, Resource, boolean][] = [
+    ['anyone reads a public published study', ANONYMOUS, 'case-study:read', study('published'), true],
+    ['anonymous cannot read a members-only study', ANONYMOUS, 'case-study:read', study('published', 'members'), false],
+    ['any signed-in person reads a members-only study', stranger, 'case-study:read', study('published', 'members'), true],
+    ['nobody outside reads a draft', stranger, 'case-study:read', study('draft'), false],
+    ['a colleague (not an author) cannot read a draft', colleague, 'case-study:read', study('draft'), false],
+    ['the author reads their draft', author, 'case-study:read', study('draft'), true],
+    ["the organisation's admin reads it", orgAdmin, 'case-study:read', study('draft'), true],
+    ['a facilitator reads a submitted study', facilitator, 'case-study:read', study('submitted'), true],
+    ['the author edits', author, 'case-study:edit', study('returned'), true],
+    ['a colleague does not edit', colleague, 'case-study:edit', study('draft'), false],
+    ['a facilitator does not edit', facilitator, 'case-study:edit', study('draft'), false],
+    ['a facilitator publishes a submitted study', facilitator, 'case-study:moderate', study('submitted'), true],
+    ['a facilitator cannot publish a draft', facilitator, 'case-study:moderate', study('draft'), false],
+    ['an author cannot publish', author, 'case-study:moderate', study('submitted'), false],
+    ['a reader asks to learn more', stranger, 'case-study:learn-more', study('published'), true],
+    ['an author does not ask about their own study', author, 'case-study:learn-more', study('published'), false],
+    ['a member writes for their organisation', colleague, 'case-study:create', A, true],
+    ['a stranger cannot write for it', stranger, 'case-study:create', A, false],
+  ];
+  it.each(ROWS)('%s', (_name, actor, action, resource, expected) => expect(can(actor, action, resource)).toBe(expected));
+});

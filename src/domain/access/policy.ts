@@ -19,7 +19,15 @@ export type Actor =
 export type Resource =
   | { type: 'platform' }
   | { type: 'organisation'; id: string }
-  | { type: 'account'; userId: string };
+  | { type: 'account'; userId: string }
+  | {
+      type: 'case-study';
+      organisationId: string;
+      /** The author and co-authors. */
+      authorIds: readonly string[];
+      status: 'draft' | 'submitted' | 'returned' | 'published' | 'withdrawn';
+      visibility: 'public' | 'members';
+    };
 
 export type Action =
   /** Create an organisation (any signed-in person with a verified email). */
@@ -35,11 +43,24 @@ export type Action =
   /** Grant or withdraw platform roles. */
   | 'platform:manage-roles'
   /** Change one's own password, download one's data, delete one's account. */
-  | 'account:manage';
+  | 'account:manage'
+  /** Write a case study for an organisation (resource: the organisation). */
+  | 'case-study:create'
+  /** Read a case study (published: by its visibility; otherwise its authors, their organisation's admins, facilitators). */
+  | 'case-study:read'
+  /** Edit, submit or withdraw: the authors and their organisation's admins. */
+  | 'case-study:edit'
+  /** Publish, or return with comments: facilitators. */
+  | 'case-study:moderate'
+  /** Ask the author to tell you more: any signed-in reader who is not an author. */
+  | 'case-study:learn-more';
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
 export function can(actor: Actor, action: Action, resource: Resource): boolean {
+  if (action === 'case-study:read' && resource.type === 'case-study' && resource.status === 'published') {
+    return resource.visibility === 'public' || actor.kind === 'user';
+  }
   if (actor.kind === 'anonymous') return false;
   switch (action) {
     case 'organisation:create':
@@ -55,5 +76,19 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
       return resource.type === 'platform' && actor.isPlatformAdmin;
     case 'account:manage':
       return resource.type === 'account' && resource.userId === actor.userId;
+    case 'case-study:create':
+      return resource.type === 'organisation' && actor.memberships.has(resource.id) && actor.emailVerified;
+    case 'case-study:read':
+      return resource.type === 'case-study' && (isAuthorOrOrgAdmin(actor, resource) || actor.isFacilitator || actor.isPlatformAdmin);
+    case 'case-study:edit':
+      return resource.type === 'case-study' && isAuthorOrOrgAdmin(actor, resource);
+    case 'case-study:moderate':
+      return resource.type === 'case-study' && actor.isFacilitator && resource.status === 'submitted';
+    case 'case-study:learn-more':
+      return resource.type === 'case-study' && resource.status === 'published' && !resource.authorIds.includes(actor.userId);
   }
+}
+
+function isAuthorOrOrgAdmin(actor: Extract<Actor, { kind: 'user' }>, resource: Extract<Resource, { type: 'case-study' }>): boolean {
+  return resource.authorIds.includes(actor.userId) || actor.memberships.get(resource.organisationId) === 'admin';
 }

@@ -1,0 +1,280 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../client';
+
+export type CaseStudyStatus = 'draft' | 'submitted' | 'returned' | 'published' | 'withdrawn';
+
+/** The text a leader writes; one version of it. */
+export interface CaseStudyContent {
+  title: string;
+  summary: string;
+  context: Record<string, string>;
+  contextNotes: string;
+  challenge: string;
+  approach: string;
+  impact: string;
+  impactMeasures: string[];
+  applicability: string;
+  partners: string;
+  themes: string[];
+  phases: string[];
+  contactPreference: string;
+  visibility: 'public' | 'members';
+}
+
+export interface CaseStudy extends CaseStudyContent {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  organisationKind: string;
+  regionName: string | null;
+  authorId: string | null;
+  authorName: string;
+  authorIds: string[];
+  status: CaseStudyStatus;
+  urn: number | null;
+  demonstration: boolean;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  publishedAt: Date | null;
+}
+
+export interface CaseStudySummary {
+  id: string;
+  title: string;
+  summary: string;
+  organisationName: string;
+  organisationKind: string;
+  regionName: string | null;
+  themes: string[];
+  phases: string[];
+  status: CaseStudyStatus;
+  visibility: 'public' | 'members';
+  urn: number | null;
+  demonstration: boolean;
+  publishedAt: Date | null;
+  updatedAt: Date;
+  /** Search result snippet with matches in <mark> (ts_headline; everything else escaped by the caller). */
+  snippet?: string;
+}
+
+export interface PracticeSearch {
+  query: string;
+  themes: string[];
+  phases: string[];
+  regions: string[];
+  organisationKinds: string[];
+  year: number | null;
+  /** Whether members-only studies may be shown (the reader is signed in). */
+  includeMembersOnly: boolean;
+  /** Order by similarity to these URNs (nearest first) instead of relevance. */
+  likeUrns: number[] | null;
+  order: 'relevance' | 'newest' | 'like-mine';
+  limit: number;
+  offset: number;
+}
+
+const SUMMARY = sql.raw(`
+  cs.id, cs.title, cs.summary, o.name as "organisationName", o.kind as "organisationKind", e.region_name as "regionName",
+  cs.themes, cs.phases, cs.status, cs.visibility, cs.urn, cs.demonstration, cs.published_at as "publishedAt", cs.updated_at as "updatedAt"`);
+
+const FROM = sql.raw(`case_studies cs join organisations o on o.id = cs.organisation_id left join establishments e on e.urn = cs.urn`);
+
+const dated = <T extends { publishedAt: unknown; updatedAt: unknown }>(r: T) => ({
+  ...r,
+  publishedAt: r.publishedAt ? new Date(r.publishedAt as string) : null,
+  updatedAt: new Date(r.updatedAt as string),
+});
+
+export class CaseStudyRepository {
+  constructor(private readonly database: Database) {}
+
+  async create(input: CaseStudyContent & { organisationId: string; authorId: string; urn: number | null; demonstration?: boolean; status?: CaseStudyStatus }): Promise<string> {
+    const [row] = await this.database.rows<{ id: string }>(sql`
+      insert into case_studies (organisation_id, author_id, status, visibility, title, summary, context, context_notes, challenge,
+        approach, impact, impact_measures, applicability, partners, themes, phases, contact_preference, urn, demonstration, published_at)
+      values (${input.organisationId}, ${input.authorId}, ${input.status ?? 'draft'}, ${input.visibility}, ${input.title}, ${input.summary},
+        ${JSON.stringify(input.context)}::jsonb, ${input.contextNotes}, ${input.challenge}, ${input.approach}, ${input.impact},
+        ${sql.param(input.impactMeasures)}::text[], ${input.applicability}, ${input.partners}, ${sql.param(input.themes)}::text[],
+        ${sql.param(input.phases)}::text[], ${input.contactPreference}, ${input.urn}, ${input.demonstration ?? false},
+        ${input.status === 'published' ? sql`now()` : sql`null`})
+      returning id`);
+    await this.database.rows(sql`insert into case_study_authors (case_study_id, user_id) values (${row!.id}, ${input.authorId}) on conflict do nothing`);
+    return row!.id;
+  }
+
+  async update(id: string, content: CaseStudyContent, version: number): Promise<void> {
+    await this.database.rows(sql`
+      update case_studies set title = ${content.title}, summary = ${content.summary}, context = ${JSON.stringify(content.context)}::jsonb,
+        context_notes = ${content.contextNotes}, challenge = ${content.challenge}, approach = ${content.approach}, impact = ${content.impact},
+        impact_measures = ${sql.param(content.impactMeasures)}::text[], applicability = ${content.applicability}, partners = ${content.partners},
+        themes = ${sql.param(content.themes)}::text[], phases = ${sql.param(content.phases)}::text[],
+        contact_preference = ${content.contactPreference}, visibility = ${content.visibility}, version = ${version}, updated_at = now()
+      where id = ${id}`);
+  }
+
+  async get(id: string): Promise<CaseStudy | null> {
+    const [row] = await this.database.rows<CaseStudy>(sql`
+      select cs.id, cs.organisation_id as "organisationId", o.name as "organisationName", o.kind as "organisationKind",
+             e.region_name as "regionName", cs.author_id as "authorId", coalesce(u.display_name, 'Former member') as "authorName",
+             coalesce((select array_agg(a.user_id::text) from case_study_authors a where a.case_study_id = cs.id), '{}') as "authorIds",
+             cs.status, cs.visibility, cs.title, cs.summary, cs.context, cs.context_notes as "contextNotes", cs.challenge, cs.approach,
+             cs.impact, cs.impact_measures as "impactMeasures", cs.applicability, cs.partners, cs.themes, cs.phases,
+             cs.contact_preference as "contactPreference", cs.urn, cs.demonstration, cs.version, cs.created_at as "createdAt",
+             cs.updated_at as "updatedAt", cs.published_at as "publishedAt"
+      from ${FROM} left join users u on u.id = cs.author_id
+      where cs.id = ${id}`);
+    return row ? { ...dated(row), createdAt: new Date(row.createdAt) } : null;
+  }
+
+  async setStatus(id: string, status: CaseStudyStatus): Promise<void> {
+    await this.database.rows(sql`
+      update case_studies set status = ${status}, updated_at = now(),
+        published_at = case when ${status} = 'published' then coalesce(published_at, now()) else published_at end
+      where id = ${id}`);
+  }
+
+  async addEvent(id: string, event: string, actorId: string | null, comment: string | null = null): Promise<void> {
+    await this.database.rows(sql`insert into case_study_events (case_study_id, event, comment, actor_id) values (${id}, ${event}, ${comment}, ${actorId})`);
+  }
+
+  async events(id: string): Promise<{ event: string; comment: string | null; actorName: string | null; at: Date }[]> {
+    const rows = await this.database.rows<{ event: string; comment: string | null; actorName: string | null; at: string }>(sql`
+      select ev.event, ev.comment, u.display_name as "actorName", ev.at
+      from case_study_events ev left join users u on u.id = ev.actor_id
+      where ev.case_study_id = ${id} order by ev.at, ev.id`);
+    return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+  }
+
+  async saveVersion(id: string, version: number, snapshot: CaseStudyContent, by: string | null): Promise<void> {
+    await this.database.rows(sql`
+      insert into case_study_versions (case_study_id, version, snapshot, created_by) values (${id}, ${version}, ${JSON.stringify(snapshot)}::jsonb, ${by})
+      on conflict (case_study_id, version) do update set snapshot = excluded.snapshot, created_by = excluded.created_by, created_at = now()`);
+  }
+
+  async versions(id: string): Promise<{ version: number; snapshot: CaseStudyContent; createdAt: Date; authorName: string | null }[]> {
+    const rows = await this.database.rows<{ version: number; snapshot: CaseStudyContent; createdAt: string; authorName: string | null }>(sql`
+      select v.version, v.snapshot, v.created_at as "createdAt", u.display_name as "authorName"
+      from case_study_versions v left join users u on u.id = v.created_by
+      where v.case_study_id = ${id} order by v.version`);
+    return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }));
+  }
+
+  /** Published studies matching a search; drafts and withdrawn studies never appear here. */
+  async search(s: PracticeSearch): Promise<{ total: number; rows: CaseStudySummary[] }> {
+    const where: SQL[] = [sql`cs.status = 'published'`];
+    if (!s.includeMembersOnly) where.push(sql`cs.visibility = 'public'`);
+    const q = s.query.trim();
+    if (q) where.push(sql`cs.search @@ websearch_to_tsquery('english', ${q})`);
+    if (s.themes.length) where.push(sql`cs.themes && ${sql.param(s.themes)}::text[]`);
+    if (s.phases.length) where.push(sql`cs.phases && ${sql.param(s.phases)}::text[]`);
+    if (s.regions.length) where.push(sql`e.region_code in ${s.regions}`);
+    if (s.organisationKinds.length) where.push(sql`o.kind in ${s.organisationKinds}`);
+    if (s.year !== null) where.push(sql`extract(year from cs.published_at) = ${s.year}`);
+    const likeOrder =
+      s.likeUrns && s.likeUrns.length
+        ? sql`coalesce(array_position(${sql.param(s.likeUrns)}::int[], cs.urn), 100000)`
+        : sql`100000`;
+    const order =
+      s.order === 'like-mine'
+        ? sql`${likeOrder}, cs.published_at desc, cs.id`
+        : s.order === 'newest' || !q
+          ? sql`cs.published_at desc, cs.id`
+          : sql`ts_rank_cd(cs.search, websearch_to_tsquery('english', ${q})) desc, cs.published_at desc, cs.id`;
+    const snippet = q
+      ? sql`ts_headline('english', cs.summary || ' ' || cs.challenge || ' ' || cs.approach || ' ' || cs.impact, websearch_to_tsquery('english', ${q}),
+          'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')`
+      : sql`null`;
+    const rows = await this.database.rows<CaseStudySummary & { total: number }>(sql`
+      select ${SUMMARY}, ${snippet} as snippet, count(*) over ()::int as total
+      from ${FROM}
+      where ${sql.join(where, sql` and `)}
+      order by ${order}
+      limit ${s.limit} offset ${s.offset}`);
+    return { total: rows[0]?.total ?? 0, rows: rows.map(({ total: _t, ...r }) => dated(r)) };
+  }
+
+  /** Studies the person writes or can manage: drafts and everything else, newest first. */
+  async workingOn(userId: string, adminOf: readonly string[]): Promise<CaseStudySummary[]> {
+    const rows = await this.database.rows<CaseStudySummary>(sql`
+      select ${SUMMARY} from ${FROM}
+      where exists (select 1 from case_study_authors a where a.case_study_id = cs.id and a.user_id = ${userId})
+         ${adminOf.length ? sql`or cs.organisation_id in ${[...adminOf]}` : sql``}
+      order by cs.updated_at desc`);
+    return rows.map(dated);
+  }
+
+  /** Submitted studies waiting for a facilitator. */
+  async awaitingReview(): Promise<CaseStudySummary[]> {
+    const rows = await this.database.rows<CaseStudySummary>(sql`select ${SUMMARY} from ${FROM} where cs.status = 'submitted' order by cs.updated_at`);
+    return rows.map(dated);
+  }
+
+  /** Other published studies sharing a theme, most themes in common first. */
+  async related(id: string, themes: readonly string[], includeMembersOnly: boolean, limit = 4): Promise<CaseStudySummary[]> {
+    if (themes.length === 0) return [];
+    const rows = await this.database.rows<CaseStudySummary>(sql`
+      select ${SUMMARY} from ${FROM}
+      where cs.status = 'published' and cs.id <> ${id} and cs.themes && ${sql.param([...themes])}::text[]
+        ${includeMembersOnly ? sql`` : sql`and cs.visibility = 'public'`}
+      order by cardinality(array(select unnest(cs.themes) intersect select unnest(${sql.param([...themes])}::text[]))) desc, cs.published_at desc, cs.id
+      limit ${limit}`);
+    return rows.map(dated);
+  }
+
+  /** Published studies of these schools on a theme (bright spots in data packs link to them). */
+  async publishedBySchools(urns: readonly number[], theme: string | null, includeMembersOnly: boolean): Promise<{ id: string; title: string; urn: number }[]> {
+    if (urns.length === 0) return [];
+    return this.database.rows(sql`
+      select cs.id, cs.title, cs.urn from case_studies cs
+      where cs.status = 'published' and cs.urn in ${[...urns]} ${theme ? sql`and ${theme} = any(cs.themes)` : sql``}
+        ${includeMembersOnly ? sql`` : sql`and cs.visibility = 'public'`}
+      order by cs.published_at desc`);
+  }
+
+  async addLearnMore(input: { caseStudyId: string; fromUserId: string; fromOrganisationId: string | null; message: string }): Promise<void> {
+    await this.database.rows(sql`
+      insert into learn_more_requests (case_study_id, from_user_id, from_organisation_id, message)
+      values (${input.caseStudyId}, ${input.fromUserId}, ${input.fromOrganisationId}, ${input.message})`);
+  }
+
+  /** Requests to learn more about the studies this person wrote. */
+  async learnMoreFor(userId: string): Promise<{ id: string; caseStudyId: string; title: string; fromName: string; fromOrganisation: string | null; message: string; createdAt: Date }[]> {
+    const rows = await this.database.rows<{ id: string; caseStudyId: string; title: string; fromName: string; fromOrganisation: string | null; message: string; createdAt: string }>(sql`
+      select r.id, r.case_study_id as "caseStudyId", cs.title, coalesce(u.display_name, 'Former member') as "fromName",
+             o.name as "fromOrganisation", r.message, r.created_at as "createdAt"
+      from learn_more_requests r
+      join case_studies cs on cs.id = r.case_study_id
+      join case_study_authors a on a.case_study_id = cs.id and a.user_id = ${userId}
+      left join users u on u.id = r.from_user_id
+      left join organisations o on o.id = r.from_organisation_id
+      order by r.created_at desc`);
+    return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }));
+  }
+
+  async save(userId: string, caseStudyId: string): Promise<void> {
+    await this.database.rows(sql`insert into reading_list (user_id, case_study_id) values (${userId}, ${caseStudyId}) on conflict do nothing`);
+  }
+
+  async unsave(userId: string, caseStudyId: string): Promise<void> {
+    await this.database.rows(sql`delete from reading_list where user_id = ${userId} and case_study_id = ${caseStudyId}`);
+  }
+
+  async readingList(userId: string, includeMembersOnly: boolean): Promise<CaseStudySummary[]> {
+    const rows = await this.database.rows<CaseStudySummary>(sql`
+      select ${SUMMARY} from ${FROM} join reading_list r on r.case_study_id = cs.id and r.user_id = ${userId}
+      where cs.status = 'published' ${includeMembersOnly ? sql`` : sql`and cs.visibility = 'public'`}
+      order by r.saved_at desc`);
+    return rows.map(dated);
+  }
+
+  async isSaved(userId: string, caseStudyId: string): Promise<boolean> {
+    const [row] = await this.database.rows<{ n: number }>(sql`select count(*)::int as n from reading_list where user_id = ${userId} and case_study_id = ${caseStudyId}`);
+    return (row?.n ?? 0) > 0;
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.database.rows<{ n: number }>(sql`select count(*)::int as n from case_studies`);
+    return row?.n ?? 0;
+  }
+}

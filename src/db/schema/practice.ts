@@ -1,0 +1,129 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { organisations, users } from './accounts';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * Case studies: leader-written accounts of practice. The row holds the current text; every saved change of a
+ * published study also goes to case_study_versions, so history is kept and diffs can be shown.
+ */
+export const caseStudies = pgTable(
+  'case_studies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    authorId: uuid('author_id').references(() => users.id),
+    /** draft, submitted, returned, published, withdrawn. */
+    status: text('status').notNull().default('draft'),
+    /** public, or members (signed-in members of any organisation). */
+    visibility: text('visibility').notNull().default('public'),
+    title: text('title').notNull(),
+    summary: text('summary').notNull().default(''),
+    /** The school's context as shown, taken from the data and editable: phase, size, disadvantage, EAL, SEN, region. */
+    context: jsonb('context').notNull().default({}),
+    contextNotes: text('context_notes').notNull().default(''),
+    challenge: text('challenge').notNull().default(''),
+    approach: text('approach').notNull().default(''),
+    impact: text('impact').notNull().default(''),
+    /** Measures from the school's data this study's impact refers to (codes). */
+    impactMeasures: text('impact_measures').array().notNull().default(sql`'{}'::text[]`),
+    applicability: text('applicability').notNull().default(''),
+    partners: text('partners').notNull().default(''),
+    themes: text('themes').array().notNull().default(sql`'{}'::text[]`),
+    phases: text('phases').array().notNull().default(sql`'{}'::text[]`),
+    contactPreference: text('contact_preference').notNull().default('introductions'),
+    /** The URN of the school the study is about, when the organisation is a school. */
+    urn: integer('urn'),
+    demonstration: boolean('demonstration').notNull().default(false),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** Weighted full-text search: title A, summary B, the rest C (stored: ranking is 10–30× faster, PITFALLS.md). */
+    search: tsvector('search').generatedAlwaysAs(
+      (): SQL => sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(summary, '')), 'B') || setweight(to_tsvector('english', coalesce(challenge, '') || ' ' || coalesce(approach, '') || ' ' || coalesce(impact, '') || ' ' || coalesce(applicability, '') || ' ' || coalesce(partners, '') || ' ' || coalesce(context_notes, '')), 'C')`,
+    ),
+  },
+  (t) => [
+    index('case_studies_search').using('gin', t.search),
+    index('case_studies_status').on(t.status, t.publishedAt),
+    index('case_studies_organisation').on(t.organisationId),
+    index('case_studies_urn').on(t.urn),
+  ],
+);
+
+export const caseStudyAuthors = pgTable(
+  'case_study_authors',
+  {
+    caseStudyId: uuid('case_study_id')
+      .notNull()
+      .references(() => caseStudies.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.caseStudyId, t.userId] })],
+);
+
+export const caseStudyVersions = pgTable(
+  'case_study_versions',
+  {
+    caseStudyId: uuid('case_study_id')
+      .notNull()
+      .references(() => caseStudies.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.caseStudyId, t.version] })],
+);
+
+/** The workflow's history: submitted, returned (with the facilitator's comment), published, withdrawn. */
+export const caseStudyEvents = pgTable(
+  'case_study_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseStudyId: uuid('case_study_id')
+      .notNull()
+      .references(() => caseStudies.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    comment: text('comment'),
+    actorId: uuid('actor_id'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('case_study_events_study').on(t.caseStudyId, t.at)],
+);
+
+/** "I'd like to learn more": a request to the author, through Trellis; no email address is shown. */
+export const learnMoreRequests = pgTable(
+  'learn_more_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseStudyId: uuid('case_study_id')
+      .notNull()
+      .references(() => caseStudies.id, { onDelete: 'cascade' }),
+    fromUserId: uuid('from_user_id').notNull(),
+    fromOrganisationId: uuid('from_organisation_id'),
+    message: text('message').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    reply: text('reply'),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+  },
+  (t) => [index('learn_more_study').on(t.caseStudyId)],
+);
+
+export const readingList = pgTable(
+  'reading_list',
+  {
+    userId: uuid('user_id').notNull(),
+    caseStudyId: uuid('case_study_id')
+      .notNull()
+      .references(() => caseStudies.id, { onDelete: 'cascade' }),
+    savedAt: timestamp('saved_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.caseStudyId] })],
+);

@@ -1,0 +1,146 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, textOf, type TestApp } from '../../../test/helpers/app';
+import { latestEmail, pathOf, TestClient } from '../../../test/helpers/client';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+const PASSWORD = 'practice password long enough';
+let n = 0;
+
+async function person(name: string, roles: { facilitator?: boolean } = {}) {
+  const email = `${name}.${++n}@practice.example`;
+  const client = new TestClient(t.app, `10.50.${n}.1`);
+  await client.submit('/sign-up', '/sign-up', { displayName: name, email, password: PASSWORD });
+  await client.get(pathOf((await latestEmail(t.app, email)).links[0]!));
+  if (roles.facilitator) {
+    const user = (await t.app.services.accounts.accounts.userByEmail(email))!;
+    await t.app.services.accounts.accounts.setPlatformRoles(user.id, { isFacilitator: true });
+  }
+  await client.submit('/sign-in', '/sign-in', { email, password: PASSWORD });
+  return { client, email };
+}
+
+const STUDY = {
+  title: 'Morning calls that brought pupils back',
+  summary: 'A daily first-day response, with the school nurse and a youth worker, halved persistent absence in two years.',
+  challenge: 'Persistent absence had doubled since 2020.',
+  approach: 'We telephoned every absent family before 9.30 and visited on the third day. <script>alert("x")</script> The attendance officer **coordinated** reintegration meetings.',
+  impact: 'Fewer pupils missed a tenth of their lessons.',
+  applicability: 'Any school with an attendance lead can start the calls; the visits need a partner.',
+  partners: 'School nurse; youth service.',
+  themes: 'attendance',
+  phases: 'secondary',
+  impactMeasures: 'absence.persistent',
+  visibility: 'public',
+  contactPreference: 'introductions',
+};
+
+describe('the case-study workflow', () => {
+  it('draft → submit → returned with a comment → revised → published → found by a stemmed body word → learn more → the author sees it', async () => {
+    const { client: author } = await person('author');
+    const created = await author.submit('/organisations/new', '/organisations', { kind: 'school', urn: '100049' });
+    expect(created.status).toBe(303);
+
+    await author.get('/practice/new');
+    const draft = await author.post('/practice', { ...STUDY, organisationId: author.lastHtml!.querySelector('#organisationId option')!.getAttribute('value')! });
+    expect(draft.status).toBe(303);
+    const studyPath = draft.location!;
+    const page = await author.get(studyPath);
+    expect(textOf(page.html.querySelector('h1'))).toBe(STUDY.title);
+    expect(page.html.querySelectorAll('.govuk-task-list__item').length).toBe(7);
+    // The school's context comes from its data, not retyped.
+    expect(textOf(page.html.querySelector('.govuk-summary-list'))).toContain('Secondary');
+    // Script tags never reach the page; formatting does.
+    expect(page.html.querySelectorAll('main script')).toHaveLength(0);
+    expect(page.body).not.toContain('alert("x")</script>');
+    expect(page.html.querySelector('main strong:not(.govuk-tag)')?.textContent).toBe('coordinated');
+    // Persistent absence figures from the data, with their years.
+    expect(page.body).toContain('Persistent absence (% of pupils)');
+
+    // Not findable while a draft.
+    const anonymous = new TestClient(t.app, '10.51.0.1');
+    expect((await anonymous.get(studyPath)).status).toBe(404);
+
+    await author.post(`${studyPath}/submit`, {});
+    const { client: facilitator } = await person('facilitator', { facilitator: true });
+    await facilitator.get(studyPath);
+    const returned = await facilitator.post(`${studyPath}/return`, { comment: 'Say how many staff hours the calls took.' });
+    expect(returned.status).toBe(303);
+    expect((await latestEmail(t.app, (await t.app.services.accounts.accounts.userById((await t.database.rows<{ author_id: string }>(sql`select author_id from case_studies limit 1`))[0]!.author_id))!.email)).subject).toContain('has comments');
+
+    const revised = await author.get(`${studyPath}/edit`);
+    expect(revised.status).toBe(200);
+    await author.post(studyPath, { ...STUDY, approach: `${STUDY.approach} The calls took about six staff hours a week.` });
+    const back = await author.get(studyPath);
+    expect(textOf(back.html.querySelector('.govuk-notification-banner'))).toContain('Say how many staff hours');
+    await author.post(`${studyPath}/submit`, {});
+    await facilitator.get(studyPath);
+    expect((await facilitator.post(`${studyPath}/publish`, {})).status).toBe(303);
+
+    // "reintegrating" appears nowhere; "reintegration" only in the body: stemming finds it.
+    const { client: reader } = await person('reader');
+    const results = await reader.get('/practice?q=reintegrating');
+    expect(textOf(results.html.querySelector('#results h2'))).toBe('1 case study');
+    expect(results.html.querySelector('#results mark')).not.toBeNull();
+
+    await reader.get(studyPath);
+    const asked = await reader.post(`${studyPath}/learn-more`, { message: 'How did you fund the youth worker?' });
+    expect(textOf(asked.html.querySelector('h1'))).toBe('Request sent');
+    const requests = await author.get('/practice/requests');
+    expect(requests.body).toContain('How did you fund the youth worker?');
+    expect(requests.body).not.toContain('@practice.example');
+  });
+
+  it('keeps members-only studies out of anonymous pages, search, feed, API and export', async () => {
+    const { client: author } = await person('restricted');
+    await author.submit('/organisations/new', '/organisations', { kind: 'charity', name: 'Quiet Charity' });
+    await author.get('/practice/new');
+    const draft = await author.post('/practice', { ...STUDY, title: 'Members only mentoring zebra', visibility: 'members', organisationId: author.lastHtml!.querySelector('#organisationId option')!.getAttribute('value')! });
+    const path = draft.location!;
+    await author.post(`${path}/submit`, {});
+    const { client: facilitator } = await person('facilitator2', { facilitator: true });
+    await facilitator.get(path);
+    await facilitator.post(`${path}/publish`, {});
+
+    const anonymous = new TestClient(t.app, '10.52.0.1');
+    expect((await anonymous.get(path)).status).toBe(404);
+    expect((await anonymous.get('/practice?q=zebra')).body).not.toContain('Members only mentoring zebra');
+    expect((await anonymous.get('/practice/feed.atom')).body).not.toContain('zebra');
+    expect((await anonymous.get('/practice/export.csv')).body).not.toContain('zebra');
+    expect((await anonymous.get('/practice/export.json')).body).not.toContain('zebra');
+    expect((await t.app.inject({ url: '/api/v1/case-studies?q=zebra' })).json().total).toBe(0);
+
+    const { client: member } = await person('member');
+    expect((await member.get(path)).status).toBe(200);
+    expect((await member.get('/practice?q=zebra')).body).toContain('Members only mentoring zebra');
+  });
+
+  it('re-renders the form, filled in, on bad input: unknown theme, oversized summary, no title', async () => {
+    const { client } = await person('careless');
+    await client.submit('/organisations/new', '/organisations', { kind: 'charity', name: 'Careless Charity' });
+    await client.get('/practice/new');
+    const organisationId = client.lastHtml!.querySelector('#organisationId option')!.getAttribute('value')!;
+    const bad = await client.post('/practice', { ...STUDY, organisationId, title: '', themes: 'astrology', summary: 'word '.repeat(61) });
+    expect(bad.status).toBe(400);
+    const summary = textOf(bad.html.querySelector('.govuk-error-summary'));
+    expect(summary).toContain('Enter a title');
+    expect(summary).toContain('60 words or fewer');
+    expect(summary).toContain('Choose themes from the list');
+    expect(bad.html.querySelector('#challenge')?.textContent).toBe(STUDY.challenge);
+  });
+
+  it('an author cannot publish their own study; only a facilitator can', async () => {
+    const { client: author } = await person('eager');
+    await author.submit('/organisations/new', '/organisations', { kind: 'charity', name: 'Eager Charity' });
+    await author.get('/practice/new');
+    const draft = await author.post('/practice', { ...STUDY, organisationId: author.lastHtml!.querySelector('#organisationId option')!.getAttribute('value')! });
+    await author.post(`${draft.location!}/submit`, {});
+    await author.get(draft.location!);
+    expect((await author.post(`${draft.location!}/publish`, {})).status).toBe(403);
+  });
+});
