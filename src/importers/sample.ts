@@ -5,6 +5,7 @@ import { importGiasGroups } from './gias-groups.importer';
 import { importGiasLinks } from './gias-links.importer';
 import { importMeasures } from './measures.importer';
 import { FamiliesService } from '../modules/families/families.service';
+import { loadDemoCaseStudies } from './demo-content';
 
 /**
  * Loads the committed sample (data/sample) through the same importers a user runs, in the order they depend on
@@ -22,4 +23,5 @@ export async function loadSample(database: Database, sampleDir: string, log: (me
   for (const built of await new FamiliesService(database).rebuild()) {
     log(`sample: families under ${built.model} for ${built.population} schools in ${built.milliseconds} ms`);
   }
+  await loadDemoCaseStudies(database, log);
 }

@@ -223,10 +223,10 @@ export class CaseStudyRepository {
   }
 
   /** Published studies of these schools on a theme (bright spots in data packs link to them). */
-  async publishedBySchools(urns: readonly number[], theme: string | null, includeMembersOnly: boolean): Promise<{ id: string; title: string; urn: number }[]> {
+  async publishedBySchools(urns: readonly number[], theme: string | null, includeMembersOnly: boolean): Promise<{ id: string; title: string; urn: number; themes: string[] }[]> {
     if (urns.length === 0) return [];
     return this.database.rows(sql`
-      select cs.id, cs.title, cs.urn from case_studies cs
+      select cs.id, cs.title, cs.urn, cs.themes from case_studies cs
       where cs.status = 'published' and cs.urn in ${[...urns]} ${theme ? sql`and ${theme} = any(cs.themes)` : sql``}
         ${includeMembersOnly ? sql`` : sql`and cs.visibility = 'public'`}
       order by cs.published_at desc`);

@@ -73,6 +73,21 @@ describe('data pack', () => {
     expect(textOf(section.querySelector('.trellis-source'))).toContain('pupil absence');
   });
 
+  it("links bright spots to their published case studies on the measure's theme", async () => {
+    const { sql } = await import('drizzle-orm');
+    // A school whose family includes a school with a demonstration case study on attendance.
+    const rows = await t.database.rows<{ urn: number }>(sql`
+      select f.urn from families f join case_studies cs on cs.urn = f.member_urn and 'attendance' = any(cs.themes)
+      where f.model = 'dfe-secondary' order by f.urn limit 40`);
+    let linked = 0;
+    for (const { urn } of rows) {
+      const page = await getPage(t.app, `/schools/${urn}/data-pack`);
+      linked += page.html.querySelectorAll('section li a[href^="/practice/"]').length;
+      if (linked) break;
+    }
+    expect(linked).toBeGreaterThan(0);
+  });
+
   it("shows the LA's and England's disadvantage gap, from the published figures", async () => {
     const page = await getPage(t.app, '/schools/100049/data-pack');
     const gap = page.html.querySelector('section[aria-labelledby="dp-gap"]')!;

@@ -21,6 +21,8 @@ import { EstablishmentRepository, type School } from '../../db/repositories/esta
 import { FamilyRepository, type FamilyBuild, type MemberDetails } from '../../db/repositories/family.repository';
 import { MeasureRepository, type StoredMeasureValue } from '../../db/repositories/measure.repository';
 import { ImportRunRepository } from '../../db/repositories/import-run.repository';
+import { CaseStudyRepository } from '../../db/repositories/case-study.repository';
+import { MEASURE_THEMES } from '../../domain/practice/themes';
 import { NotFoundError } from '../../web/errors';
 
 export interface FamilyMemberView extends MemberDetails {
@@ -116,6 +118,7 @@ export class FamiliesService {
   private readonly measures: MeasureRepository;
 
   private readonly importRuns: ImportRunRepository;
+  private readonly caseStudies: CaseStudyRepository;
   /** Every school's inputs, for custom families, kept until the data change (checked once per call, one cheap query). */
   private allInputs: { version: number; data: Promise<InputColumns> } | null = null;
 
@@ -124,6 +127,7 @@ export class FamiliesService {
     this.establishments = new EstablishmentRepository(database);
     this.measures = new MeasureRepository(database);
     this.importRuns = new ImportRunRepository(database);
+    this.caseStudies = new CaseStudyRepository(database);
   }
 
   private async everySchoolsInputs() {
@@ -282,6 +286,15 @@ export class FamiliesService {
     const data = await this.families.schoolInputs([urn, ...members.map((m) => m.urn)]);
     const simOutcomes = simSchoolsOutcomes(data, urn, members);
     const measures = [...MEASURES.map((def) => measureRow(def, values, urn, members, school.laCode, phase)), ...simOutcomes].filter((m): m is MeasureRow => m !== null);
+    // Each bright spot links to that school's published case studies on the measure's theme.
+    const spotUrns = [...new Set(measures.flatMap((m) => m.brightSpots.map((b) => b.urn)))];
+    const studies = await this.caseStudies.publishedBySchools(spotUrns, null, false);
+    for (const m of measures) {
+      const theme = MEASURE_THEMES[m.measure.code];
+      for (const b of m.brightSpots) {
+        b.caseStudies = studies.filter((s) => s.urn === b.urn && (!theme || s.themes.includes(theme))).map((s) => ({ id: s.id, title: s.title }));
+      }
+    }
     const gaps = {
       la: school.laCode ? disadvantageGap(values, 'la', school.laCode) : null,
       england: disadvantageGap(values, 'england', ENGLAND_CODE),
@@ -303,7 +316,7 @@ export interface MeasureRow {
   la: Cell;
   england: Cell;
   members: { urn: number; name: string; value: number | null }[];
-  brightSpots: { urn: number; name: string; value: number; by: number }[];
+  brightSpots: { urn: number; name: string; value: number; by: number; caseStudies?: { id: string; title: string }[] }[];
   trend: { yearLabel: string; school: Cell; familyMedian: number | null }[];
 }
 
