@@ -1,5 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStudyRepository } from '../src/db/repositories/case-study.repository';
 import { hashToken, newToken } from '../src/modules/accounts/tokens';
@@ -98,6 +99,8 @@ const MATRIX: Record<string, Row> = {
   'GET /practice/mine': signedIn(200),
   'GET /practice/requests': signedIn(200),
   'GET /practice/reading-list': signedIn(200),
+  // The request is to `member` (the author) about the published study.
+  'POST /practice/requests/:requestId/reply': row('signin', 303, 404, 404, 404, 404),
   'GET /practice/feed.atom': all(200),
   'GET /practice/export.json': all(200),
   'GET /practice/export.csv': all(200),
@@ -128,6 +131,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 interface World {
+  requestId: string;
   draft: string;
   submitted: string;
   published: string;
@@ -188,7 +192,9 @@ async function makeWorld(app: FastifyInstance): Promise<World> {
   const submitted = await studies.create({ ...content, organisationId: orgA.id, authorId: member.id, urn: null, status: 'submitted' });
   const published = await studies.create({ ...content, organisationId: orgA.id, authorId: member.id, urn: null, status: 'published' });
   await studies.saveVersion(published, 1, content, member.id);
-  return { draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
+  await studies.addLearnMore({ caseStudyId: published, fromUserId: otherAdmin.id, fromOrganisationId: orgB.id, message: 'Tell me more.' });
+  const [request] = await t.database.rows<{ id: string }>(sql`select id from learn_more_requests where case_study_id = ${published}`);
+  return { requestId: request!.id, draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
 }
 
 /** The concrete request for a route in a world, with a body that passes validation. */
@@ -275,6 +281,8 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
       return { url: `/practice/${w.published}/learn-more`, body: { message: 'Tell me more.' } };
     case 'GET /practice/:id/changes':
       return { url: `/practice/${w.published}/changes?from=1&to=1` };
+    case 'POST /practice/requests/:requestId/reply':
+      return { url: `/practice/requests/${w.requestId}/reply`, body: { reply: 'Happy to talk.' } };
     case 'GET /invitations/:token':
     case 'POST /invitations/:token':
       return { url: `/invitations/${w.invitationToken}`, ...(route.startsWith('POST') ? { body: {} } : {}) };

@@ -239,10 +239,10 @@ export class CaseStudyRepository {
   }
 
   /** Requests to learn more about the studies this person wrote. */
-  async learnMoreFor(userId: string): Promise<{ id: string; caseStudyId: string; title: string; fromName: string; fromOrganisation: string | null; message: string; createdAt: Date }[]> {
-    const rows = await this.database.rows<{ id: string; caseStudyId: string; title: string; fromName: string; fromOrganisation: string | null; message: string; createdAt: string }>(sql`
+  async learnMoreFor(userId: string): Promise<{ id: string; caseStudyId: string; title: string; fromName: string; fromOrganisation: string | null; message: string; createdAt: Date; reply: string | null }[]> {
+    const rows = await this.database.rows<{ id: string; caseStudyId: string; title: string; fromName: string; fromOrganisation: string | null; message: string; createdAt: string; reply: string | null }>(sql`
       select r.id, r.case_study_id as "caseStudyId", cs.title, coalesce(u.display_name, 'Former member') as "fromName",
-             o.name as "fromOrganisation", r.message, r.created_at as "createdAt"
+             o.name as "fromOrganisation", r.message, r.created_at as "createdAt", r.reply
       from learn_more_requests r
       join case_studies cs on cs.id = r.case_study_id
       join case_study_authors a on a.case_study_id = cs.id and a.user_id = ${userId}
@@ -250,6 +250,26 @@ export class CaseStudyRepository {
       left join organisations o on o.id = r.from_organisation_id
       order by r.created_at desc`);
     return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }));
+  }
+
+  /** The author's reply to a request; only once, and only by an author of the study. Returns the requester, or null. */
+  async reply(requestId: string, authorId: string, reply: string): Promise<{ fromUserId: string; title: string; caseStudyId: string } | null> {
+    const [row] = await this.database.rows<{ fromUserId: string; title: string; caseStudyId: string }>(sql`
+      update learn_more_requests r set reply = ${reply}, replied_at = now()
+      from case_studies cs
+      where r.id = ${requestId} and cs.id = r.case_study_id and r.replied_at is null
+        and exists (select 1 from case_study_authors a where a.case_study_id = cs.id and a.user_id = ${authorId})
+      returning r.from_user_id as "fromUserId", cs.title, cs.id as "caseStudyId"`);
+    return row ?? null;
+  }
+
+  /** Requests this person sent, with any replies. */
+  async sentRequests(userId: string): Promise<{ id: string; caseStudyId: string; title: string; message: string; reply: string | null; repliedAt: Date | null }[]> {
+    const rows = await this.database.rows<{ id: string; caseStudyId: string; title: string; message: string; reply: string | null; repliedAt: string | null }>(sql`
+      select r.id, r.case_study_id as "caseStudyId", cs.title, r.message, r.reply, r.replied_at as "repliedAt"
+      from learn_more_requests r join case_studies cs on cs.id = r.case_study_id
+      where r.from_user_id = ${userId} order by r.created_at desc`);
+    return rows.map((r) => ({ ...r, repliedAt: r.repliedAt ? new Date(r.repliedAt) : null }));
   }
 
   async save(userId: string, caseStudyId: string): Promise<void> {

@@ -106,6 +106,11 @@ describe('the case-study workflow', () => {
     const requests = await author.get('/practice/requests');
     expect(requests.body).toContain('How did you fund the youth worker?');
     expect(requests.body).not.toContain('@practice.example');
+    const replyAction = requests.html.querySelector('form[action$="/reply"]')!.getAttribute('action')!;
+    expect((await author.post(replyAction, { reply: 'From our pupil premium budget; happy to share the job description.' })).status).toBe(303);
+    const seen = await reader.get('/practice/requests');
+    expect(seen.body).toContain('From our pupil premium budget');
+    expect((await author.post(replyAction, { reply: 'Again' })).status).toBe(404);
   });
 
   it('keeps members-only studies out of anonymous pages, search, feed, API and export', async () => {

@@ -12,7 +12,7 @@ import { BadRequestError, ForbiddenError, SignInRequiredError } from '../../web/
 import { handleForm, zodFieldErrors } from '../../web/forms';
 import { queryString } from '../../web/query-string';
 import { publicUrl } from '../../config';
-import { CaseStudyForm, CaseStudyParams, LearnMoreForm, PracticeQuery, ReturnForm, SUMMARY_MAX_WORDS } from './practice.schema';
+import { CaseStudyForm, CaseStudyParams, LearnMoreForm, PracticeQuery, ReplyForm, ReturnForm, SUMMARY_MAX_WORDS } from './practice.schema';
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -106,7 +106,15 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
 
   r.get('/practice/requests', { schema: hide }, async (request, reply) => {
     const requests = await practice.requests(request.actor);
-    return reply.page('practice/views/requests.njk', { title: 'Requests to learn more', requests, breadcrumbs: crumbs({ text: 'Requests to learn more' }) });
+    return reply.page('practice/views/requests.njk', { title: 'Requests to learn more', ...requests, breadcrumbs: crumbs({ text: 'Requests to learn more' }) });
+  });
+
+  r.post('/practice/requests/:requestId/reply', { schema: { ...hide, params: z.object({ requestId: z.string().uuid('There is no such request') }) } }, async (request, reply) => {
+    if (!request.currentUser) throw new SignInRequiredError();
+    const parsed = ReplyForm.safeParse(request.body);
+    if (!parsed.success) throw new BadRequestError('Write a reply.', zodFieldErrors(parsed.error));
+    await practice.reply(request.actor, request.params.requestId, parsed.data.reply);
+    return reply.redirect('/practice/requests', 303);
   });
 
   r.get('/practice/reading-list', { schema: hide }, async (request, reply) => {

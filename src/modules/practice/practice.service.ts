@@ -291,7 +291,18 @@ export class PracticeService {
 
   async requests(actor: Actor) {
     if (actor.kind !== 'user') throw new SignInRequiredError();
-    return this.studies.learnMoreFor(actor.userId);
+    return { received: await this.studies.learnMoreFor(actor.userId), sent: await this.studies.sentRequests(actor.userId) };
+  }
+
+  /** The author answers a request; the reader is told by email and sees the reply in Trellis. */
+  async reply(actor: Actor, requestId: string, reply: string): Promise<void> {
+    if (actor.kind !== 'user') throw new SignInRequiredError();
+    const answered = await this.studies.reply(requestId, actor.userId, reply);
+    if (!answered) throw new NotFoundError('There is no unanswered request of yours with that number.');
+    const reader = await this.accounts.userById(answered.fromUserId);
+    if (reader && !reader.deletedAt) {
+      await this.mailer.send({ to: reader.email, subject: `A reply about “${answered.title}”`, text: `The author has replied to your request:\n\n${reply}\n\nSee it in Trellis: ${this.publicUrl}/practice/requests` });
+    }
   }
 
   async workingOn(actor: Actor): Promise<{ mine: CaseStudySummary[]; awaitingReview: CaseStudySummary[] }> {
