@@ -98,8 +98,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const mailer = new Mailer(accountRepository, { smtpUrl: config.TRELLIS_SMTP_URL, from: config.TRELLIS_MAIL_FROM });
   app.addHook('onClose', async () => mailer.close());
   const baseUrl = publicUrl(config);
+  const emails = (list: string | undefined) => new Set((list ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));
   const accounts = new AccountsService(accountRepository, mailer, {
     publicUrl: baseUrl,
+    bootstrapRoles: { facilitators: emails(config.TRELLIS_FACILITATOR_EMAILS), admins: emails(config.TRELLIS_ADMIN_EMAILS) },
     argon2: { memoryCost: config.TRELLIS_ARGON2_MEMORY_KIB, timeCost: config.TRELLIS_ARGON2_TIME_COST },
     sessionIdleMs: config.TRELLIS_SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: config.TRELLIS_SESSION_ABSOLUTE_HOURS * 3_600_000,

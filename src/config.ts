@@ -50,6 +50,10 @@ export const ConfigSchema = z.object({
   TRELLIS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   /** The button text for single sign-on, e.g. "Sign in with Microsoft". */
   TRELLIS_OIDC_LABEL: z.string().min(1).default('Sign in with your organisation account'),
+  /** Emails given the facilitator role when they sign in (comma-separated): how a new instance gets its first facilitators. */
+  TRELLIS_FACILITATOR_EMAILS: z.string().optional(),
+  /** Emails given the platform-admin role when they sign in (comma-separated). */
+  TRELLIS_ADMIN_EMAILS: z.string().optional(),
   /** argon2id memory cost in KiB (production default 19456, OWASP's minimum); tests use less. */
   TRELLIS_ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).default(19456),
   TRELLIS_ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),

@@ -12,6 +12,8 @@ export const COMMON_PASSWORDS: ReadonlySet<string> = new Set((dictionary['passwo
 
 export interface AccountsOptions {
   publicUrl: string;
+  /** Lower-cased emails granted platform roles at sign-in (from configuration). */
+  bootstrapRoles?: { facilitators: ReadonlySet<string>; admins: ReadonlySet<string> };
   argon2: { memoryCost: number; timeCost: number };
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
@@ -128,6 +130,13 @@ export class AccountsService {
 
   /** Starts a new session (a new id every time: signing in never reuses an earlier session id). */
   async startSession(user: User, context: RequestContext, event: string): Promise<NewSession> {
+    const roles = this.options.bootstrapRoles;
+    const key = user.email.toLowerCase();
+    if (roles && ((roles.facilitators.has(key) && !user.isFacilitator) || (roles.admins.has(key) && !user.isPlatformAdmin))) {
+      const grant = { ...(roles.facilitators.has(key) ? { isFacilitator: true } : {}), ...(roles.admins.has(key) ? { isPlatformAdmin: true } : {}) };
+      await this.accounts.setPlatformRoles(user.id, grant);
+      await this.accounts.audit({ event: 'platform-role.changed', targetUserId: user.id, ip: context.ip, detail: { ...grant, via: 'configuration' } });
+    }
     const id = newToken();
     const now = Date.now();
     const expiresAt = new Date(now + this.options.sessionAbsoluteMs);

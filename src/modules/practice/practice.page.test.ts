@@ -96,7 +96,8 @@ describe('the case-study workflow', () => {
 
     // "befriending" appears nowhere; "befrienders" only in the body: stemming finds it.
     const { client: reader } = await person('reader');
-    const results = await reader.get('/practice?q=befriending');
+    // As the form sends it: every filter present, most of them empty.
+    const results = await reader.get('/practice?q=befriending&theme=&phase=&region=&kind=&year=&order=relevance');
     expect(textOf(results.html.querySelector('#results h2'))).toBe('1 case study');
     expect(results.html.querySelector('#results mark')).not.toBeNull();
 

@@ -45,7 +45,7 @@ export const PracticeQuery = z.object({
   phase: listOf(z.enum(PRACTICE_PHASE_VALUES, { message: 'Choose a phase from the list' }), 6, 'Too many phases'),
   region: listOf(z.string().regex(/^[A-K]$/, 'Choose a region from the list'), 9, 'Too many regions'),
   kind: listOf(z.string().max(40), 13, 'Too many kinds'),
-  year: z.coerce.number().int().min(2000, 'Choose a year from 2000').max(2100).optional(),
+  year: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ message: 'Enter a year, like 2025' }).int('Enter a year, like 2025').min(2000, 'Enter a year from 2000').max(2100, 'Enter a year before 2100').optional()),
   order: z.enum(['relevance', 'newest', 'like-mine'], { message: 'Choose an order from the list' }).optional().default('relevance'),
   page: z.coerce.number().int().min(1).max(500).optional().default(1),
 });
