@@ -6,7 +6,8 @@
  *  - families: every school's family for one model over 22,000 schools (resampled real inputs) ≤ 3 s on one core, as a
  *    ratio against brute force in the same run; a custom family for one school among 22,000 ≤ 20 ms; data-pack page
  *    p95 ≤ 50 ms at 20 connections.
- * Options: --only=import,pages,families,families-pages  --rows=50000  --duration=15 (seconds per page run)  --no-write (leave docs alone)
+ *  - practice: search over 100,000 generated case studies on PGlite and PostgreSQL, p95 ≤ 30 ms.
+ * Options: --only=import,pages,families,families-pages,practice  --rows=50000  --duration=15 (seconds per page run)  --no-write (leave docs alone)
  * Traffic goes only to 127.0.0.1; every loop is bounded.
  */
 import { spawn } from 'node:child_process';
@@ -19,16 +20,17 @@ import { openDatabase } from '../src/db/client';
 import { importGias } from '../src/importers/gias.importer';
 import { generateGias } from './generate-gias';
 import { benchFamilies } from './families';
+import { benchPractice } from './practice';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
-const only = new Set((args.get('only') ?? 'import,pages,families,families-pages').split(','));
+const only = new Set((args.get('only') ?? 'import,pages,families,families-pages,practice').split(','));
 const rows = Number(args.get('rows') ?? 50_000);
 const duration = Number(args.get('duration') ?? 15);
 const write = !args.has('no-write');
 const pgAdmin = process.env.TRELLIS_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 mkdirSync('bench/out', { recursive: true });
-const sections: Record<string, string[]> = { foundation: [], families: [] };
+const sections: Record<string, string[]> = { foundation: [], families: [], practice: [] };
 let section = 'foundation';
 const log = (line: string) => {
   console.log(line);
@@ -181,12 +183,19 @@ if (only.has('families')) {
   log(`| Custom family (5 inputs, 50 nearest) for one school among 22,000 | p50 ${f.customMsP50.toFixed(1)} ms, p95 ${f.customMsP95.toFixed(1)} ms over 200 schools | ≤ 20 ms | ${f.customMsP95 <= 20 ? 'met' : '**missed**'} |`);
   section = 'foundation';
 }
+if (only.has('practice')) {
+  section = 'practice';
+  for (const r of await benchPractice(100_000, pgAdmin)) {
+    log(`| Practice search over 100,000 generated case studies, ${r.label} (200 searches, a third with a theme filter) | p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (loading them: ${r.seedSeconds.toFixed(0)} s) | p95 ≤ 30 ms | ${r.p95 <= 30 ? 'met' : '**missed**'} |`);
+  }
+  section = 'foundation';
+}
 if (only.has('import')) await benchImport();
 if (only.has('pages') || only.has('families-pages')) await benchPages();
 
 if (write) {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const titles: Record<string, string> = { foundation: 'Foundation: import and pages', families: 'Families and data packs' };
+  const titles: Record<string, string> = { foundation: 'Foundation: import and pages', families: 'Families and data packs', practice: 'Practice library search' };
   const path = 'docs/benchmarks.md';
   let current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   for (const [name, lines] of Object.entries(sections)) {

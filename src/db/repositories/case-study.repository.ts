@@ -74,6 +74,11 @@ export interface PracticeSearch {
   offset: number;
 }
 
+/** Searches count matches up to this many; beyond it the page says "more than". */
+export const COUNT_CAP = 1000;
+/** Best match ranks at most this many of the most recent matches. */
+export const RANK_CANDIDATES = 1000;
+
 const SUMMARY = sql.raw(`
   cs.id, cs.title, cs.summary, o.name as "organisationName", o.kind as "organisationKind", e.region_name as "regionName",
   cs.themes, cs.phases, cs.status, cs.visibility, cs.urn, cs.demonstration, cs.published_at as "publishedAt", cs.updated_at as "updatedAt"`);
@@ -181,17 +186,42 @@ export class CaseStudyRepository {
         : s.order === 'newest' || !q
           ? sql`cs.published_at desc, cs.id`
           : sql`ts_rank_cd(cs.search, websearch_to_tsquery('english', ${q})) desc, cs.published_at desc, cs.id`;
-    const snippet = q
-      ? sql`ts_headline('english', cs.summary || ' ' || cs.challenge || ' ' || cs.approach || ' ' || cs.impact, websearch_to_tsquery('english', ${q}),
-          'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')`
-      : sql`null`;
-    const rows = await this.database.rows<CaseStudySummary & { total: number }>(sql`
-      select ${SUMMARY}, ${snippet} as snippet, count(*) over ()::int as total
-      from ${FROM}
-      where ${sql.join(where, sql` and `)}
-      order by ${order}
-      limit ${s.limit} offset ${s.offset}`);
-    return { total: rows[0]?.total ?? 0, rows: rows.map(({ total: _t, ...r }) => dated(r)) };
+    // Best match ranks the RANK_CANDIDATES most recently published matches (all of them when there are fewer): ranking
+    // every match of a common word over 100,000 studies costs hundreds of milliseconds, this costs tens.
+    // Snippets (ts_headline re-parses the text) are made only for the rows shown.
+    const relevance = s.order === 'relevance' && q;
+    const page = relevance
+      ? sql`
+        candidates as (
+          select cs.id, cs.search, cs.published_at from ${FROM}
+          where ${sql.join(where, sql` and `)}
+          order by cs.published_at desc, cs.id
+          limit ${RANK_CANDIDATES}
+        ),
+        page as (
+          select id, row_number() over (order by ts_rank_cd(search, websearch_to_tsquery('english', ${q})) desc, published_at desc, id) as position
+          from candidates
+          order by position
+          limit ${s.limit} offset ${s.offset}
+        )`
+      : sql`
+        page as (
+          select cs.id, row_number() over (order by ${order}) as position from ${FROM}
+          where ${sql.join(where, sql` and `)}
+          order by ${order}
+          limit ${s.limit} offset ${s.offset}
+        )`;
+    const rows = await this.database.rows<CaseStudySummary>(sql`
+      with ${page}
+      select ${SUMMARY},
+        ${q ? sql`ts_headline('english', cs.summary || ' ' || cs.challenge || ' ' || cs.approach || ' ' || cs.impact, websearch_to_tsquery('english', ${q}),
+          'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')` : sql`null`} as snippet
+      from page join ${FROM} on cs.id = page.id
+      order by page.position`);
+    // Counting every match of a common word is slow and nobody pages that far: count up to COUNT_CAP, then say "more than".
+    const [count] = await this.database.rows<{ n: number }>(sql`
+      select count(*)::int as n from (select 1 from ${FROM} where ${sql.join(where, sql` and `)} limit ${COUNT_CAP + 1}) capped`);
+    return { total: count?.n ?? 0, rows: rows.map(dated) };
   }
 
   /** Studies the person writes or can manage: drafts and everything else, newest first. */

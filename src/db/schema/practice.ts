@@ -52,6 +52,9 @@ export const caseStudies = pgTable(
     index('case_studies_status').on(t.status, t.publishedAt),
     index('case_studies_organisation').on(t.organisationId),
     index('case_studies_urn').on(t.urn),
+    // Filters by theme and phase combine with the text index (bitmap AND) instead of scanning.
+    index('case_studies_themes').using('gin', t.themes),
+    index('case_studies_phases').using('gin', t.phases),
   ],
 );
 
