@@ -111,6 +111,8 @@ const MATRIX: Record<string, Row> = {
   'POST /practice/:id/publish': row('signin', 403, 403, 404, 303, 403),
   'POST /practice/:id/return': row('signin', 403, 403, 404, 303, 403),
   'POST /practice/:id/withdraw': row('signin', 303, 303, 403, 403, 403),
+  // Adding `target` (a member of organisation A) as co-author of the draft.
+  'POST /practice/:id/co-authors': row('signin', 303, 303, 404, 403, 403),
   'POST /practice/:id/save': row('signin', 303, 303, 303, 303, 303),
   'POST /practice/:id/learn-more': row('signin', 403, 200, 200, 200, 200),
   'GET /practice/:id/changes': all(200),
@@ -131,6 +133,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 interface World {
+  targetEmail: string;
   requestId: string;
   draft: string;
   submitted: string;
@@ -194,7 +197,7 @@ async function makeWorld(app: FastifyInstance): Promise<World> {
   await studies.saveVersion(published, 1, content, member.id);
   await studies.addLearnMore({ caseStudyId: published, fromUserId: otherAdmin.id, fromOrganisationId: orgB.id, message: 'Tell me more.' });
   const [request] = await t.database.rows<{ id: string }>(sql`select id from learn_more_requests where case_study_id = ${published}`);
-  return { requestId: request!.id, draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
+  return { targetEmail: target.email, requestId: request!.id, draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
 }
 
 /** The concrete request for a route in a world, with a body that passes validation. */
@@ -267,6 +270,8 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
       return { url: route.slice(4).replace(':id', w.draft) };
     case 'POST /practice/:id':
       return { url: `/practice/${w.draft}`, body: { title: 'Edited', themes: 'attendance' } };
+    case 'POST /practice/:id/co-authors':
+      return { url: `/practice/${w.draft}/co-authors`, body: { coAuthorEmail: w.targetEmail } };
     case 'POST /practice/:id/submit':
       return { url: `/practice/${w.draft}/submit`, body: {} };
     case 'POST /practice/:id/publish':

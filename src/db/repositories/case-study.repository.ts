@@ -132,6 +132,16 @@ export class CaseStudyRepository {
     return row ? { ...dated(row), createdAt: new Date(row.createdAt) } : null;
   }
 
+  async addAuthor(id: string, userId: string): Promise<void> {
+    await this.database.rows(sql`insert into case_study_authors (case_study_id, user_id) values (${id}, ${userId}) on conflict do nothing`);
+  }
+
+  async authors(id: string): Promise<{ id: string; name: string }[]> {
+    return this.database.rows(sql`
+      select u.id, coalesce(u.display_name, 'Former member') as name from case_study_authors a join users u on u.id = a.user_id
+      where a.case_study_id = ${id} order by u.display_name`);
+  }
+
   async setStatus(id: string, status: CaseStudyStatus): Promise<void> {
     await this.database.rows(sql`
       update case_studies set status = ${status}, updated_at = now(),

@@ -152,6 +152,28 @@ describe('the case-study workflow', () => {
     expect(bad.html.querySelector('#challenge')?.textContent).toBe(STUDY.challenge);
   });
 
+  it('adds a colleague from the same organisation as co-author, who can then edit; refuses an outsider', async () => {
+    const { client: author } = await person('lead');
+    const created = await author.submit('/organisations/new', '/organisations', { kind: 'charity', name: 'Co-writing Charity' });
+    const { client: colleague, email: colleagueEmail } = await person('colleague');
+    await author.get(created.location!);
+    await author.post(`${created.location!}/invitations`, { email: colleagueEmail, role: 'member' });
+    await colleague.get(pathOf((await latestEmail(t.app, colleagueEmail)).links[0]!));
+    await colleague.post(pathOf((await latestEmail(t.app, colleagueEmail)).links[0]!), {});
+    await author.get('/practice/new');
+    const draft = await author.post('/practice', { ...STUDY, organisationId: author.lastHtml!.querySelector('#organisationId option')!.getAttribute('value')! });
+    const path = draft.location!;
+    expect((await colleague.get(`${path}/edit`)).status).toBe(404);
+    await author.get(path);
+    expect((await author.post(`${path}/co-authors`, { coAuthorEmail: colleagueEmail })).status).toBe(303);
+    expect((await colleague.get(`${path}/edit`)).status).toBe(200);
+    const { email: outsider } = await person('outsider');
+    await author.get(path);
+    const refused = await author.post(`${path}/co-authors`, { coAuthorEmail: outsider });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('is not a member of Co-writing Charity');
+  });
+
   it('an author cannot publish their own study; only a facilitator can', async () => {
     const { client: author } = await person('eager');
     await author.submit('/organisations/new', '/organisations', { kind: 'charity', name: 'Eager Charity' });

@@ -8,11 +8,11 @@ import { PHASES_FOR_PRACTICE, THEMES, themeLabel } from '../../domain/practice/t
 import { REGIONS } from '../../domain/schools/gias-codes';
 import type { CaseStudy, CaseStudySummary } from '../../db/repositories/case-study.repository';
 import { toCsv } from '../../web/csv';
-import { BadRequestError, ForbiddenError, SignInRequiredError } from '../../web/errors';
+import { BadRequestError, ForbiddenError, FormError, SignInRequiredError } from '../../web/errors';
 import { handleForm, zodFieldErrors } from '../../web/forms';
 import { queryString } from '../../web/query-string';
 import { publicUrl } from '../../config';
-import { CaseStudyForm, CaseStudyParams, LearnMoreForm, PracticeQuery, ReplyForm, ReturnForm, SUMMARY_MAX_WORDS } from './practice.schema';
+import { CaseStudyForm, CaseStudyParams, CoAuthorForm, LearnMoreForm, PracticeQuery, ReplyForm, ReturnForm, SUMMARY_MAX_WORDS } from './practice.schema';
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -217,6 +217,19 @@ ${entries}
   action('publish', (request, id) => practice.publish(request.actor, id));
   action('withdraw', (request, id) => practice.withdraw(request.actor, id));
   action('save', (request, id) => practice.save(request.actor, id, (request.body as { saved?: string } | undefined)?.saved !== 'no'));
+
+  r.post('/practice/:id/co-authors', { schema: { ...hide, params: CaseStudyParams } }, async (request, reply) => {
+    if (!request.currentUser) throw new SignInRequiredError();
+    const parsed = CoAuthorForm.safeParse(request.body);
+    if (!parsed.success) throw new BadRequestError('Enter the email address of a colleague.', zodFieldErrors(parsed.error));
+    try {
+      await practice.addCoAuthor(request.actor, request.params.id, parsed.data.coAuthorEmail);
+    } catch (error) {
+      if (error instanceof FormError) throw new BadRequestError(error.errors[0]!.message, error.errors);
+      throw error;
+    }
+    return reply.redirect(`/practice/${request.params.id}`, 303);
+  });
 
   r.post('/practice/:id/return', { schema: { ...hide, params: CaseStudyParams } }, async (request, reply) => {
     if (!request.currentUser) throw new SignInRequiredError();

@@ -36,6 +36,9 @@ export const CaseStudyForm = z.object({
 export type CaseStudyForm = z.output<typeof CaseStudyForm>;
 
 export const ReturnForm = z.object({ comment: z.string().trim().min(1, 'Write a comment for the author').max(5000, 'Comment must be 5,000 characters or fewer') });
+export const CoAuthorForm = z.object({
+  coAuthorEmail: z.string().trim().min(1, 'Enter the email address of a colleague').max(320).email('Enter an email address in the correct format, like name@example.org'),
+});
 export const ReplyForm = z.object({ reply: z.string().trim().min(1, 'Write a reply').max(4000, 'Reply must be 4,000 characters or fewer') });
 export const LearnMoreForm = z.object({ message: z.string().trim().min(1, 'Write a short message to the author').max(2000, 'Message must be 2,000 characters or fewer') });
 

@@ -8,7 +8,7 @@ import { EstablishmentRepository } from '../../db/repositories/establishment.rep
 import { FamilyRepository } from '../../db/repositories/family.repository';
 import { MeasureRepository } from '../../db/repositories/measure.repository';
 import { AccountRepository } from '../../db/repositories/account.repository';
-import { ConflictError, ForbiddenError, NotFoundError, SignInRequiredError } from '../../web/errors';
+import { ConflictError, ForbiddenError, FormError, NotFoundError, SignInRequiredError } from '../../web/errors';
 import type { Mailer } from '../accounts/mailer';
 import type { CaseStudyForm, PracticeQuery } from './practice.schema';
 
@@ -150,6 +150,22 @@ export class PracticeService {
     }
   }
 
+  /**
+   * Adds a co-author: a colleague in the study's organisation (partner organisations join when partnerships land).
+   * Co-authors can edit and submit, and receive learn-more requests.
+   */
+  async addCoAuthor(actor: Actor, id: string, email: string): Promise<void> {
+    const study = await this.read(actor, id);
+    if (!can(actor, 'case-study:edit', resourceOf(study))) throw new ForbiddenError();
+    const person = await this.accounts.userByEmail(email);
+    const members = await this.accounts.members(study.organisationId);
+    if (!person || !members.some((m) => m.userId === person.id)) {
+      throw new FormError([{ field: 'coAuthorEmail', message: `${email} is not a member of ${study.organisationName}: invite them to the organisation first` }]);
+    }
+    await this.studies.addAuthor(id, person.id);
+    await this.studies.addEvent(id, 'co-author-added', actor.kind === 'user' ? actor.userId : null, person.displayName);
+  }
+
   async submit(actor: Actor, id: string): Promise<void> {
     const study = await this.read(actor, id);
     if (!can(actor, 'case-study:edit', resourceOf(study))) throw new ForbiddenError();
@@ -203,12 +219,13 @@ export class PracticeService {
   async page(actor: Actor, id: string) {
     const study = await this.read(actor, id);
     const resource = resourceOf(study);
-    const [events, related, impact, versions, saved] = await Promise.all([
+    const [events, related, impact, versions, saved, authors] = await Promise.all([
       can(actor, 'case-study:edit', resource) || actor.kind === 'user' && (actor.isFacilitator || actor.isPlatformAdmin) ? this.studies.events(id) : Promise.resolve([]),
       this.studies.related(id, study.themes, actor.kind === 'user'),
       this.impactFigures(study),
       this.studies.versions(id),
       actor.kind === 'user' ? this.studies.isSaved(actor.userId, id) : Promise.resolve(false),
+      this.studies.authors(id),
     ]);
     return {
       study,
@@ -217,6 +234,7 @@ export class PracticeService {
       impact,
       versions: versions.map((v) => ({ version: v.version, createdAt: v.createdAt, authorName: v.authorName })),
       saved,
+      authors,
       canEdit: can(actor, 'case-study:edit', resource),
       canModerate: can(actor, 'case-study:moderate', resource),
       canLearnMore: can(actor, 'case-study:learn-more', resource) && study.contactPreference === 'introductions',
