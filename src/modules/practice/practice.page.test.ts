@@ -87,7 +87,10 @@ describe('the case-study workflow', () => {
 
     const revised = await author.get(`${studyPath}/edit`);
     expect(revised.status).toBe(200);
-    await author.post(studyPath, { ...STUDY, approach: `${STUDY.approach} The calls took about six staff hours a week.` });
+    // The context from the data is in the form, editable.
+    expect(revised.html.querySelector('#context_phase')?.getAttribute('value')).toBe('Secondary');
+    await author.post(studyPath, { ...STUDY, context_phase: 'Secondary (11–16, with a sixth form from 2026)', approach: `${STUDY.approach} The calls took about six staff hours a week.` });
+    expect((await author.get(studyPath)).body).toContain('Secondary (11–16, with a sixth form from 2026)');
     const back = await author.get(studyPath);
     expect(textOf(back.html.querySelector('.govuk-notification-banner'))).toContain('Say how many staff hours');
     await author.post(`${studyPath}/submit`, {});

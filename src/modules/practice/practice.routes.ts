@@ -12,7 +12,7 @@ import { BadRequestError, ForbiddenError, FormError, SignInRequiredError } from 
 import { handleForm, zodFieldErrors } from '../../web/forms';
 import { queryString } from '../../web/query-string';
 import { publicUrl } from '../../config';
-import { CaseStudyForm, CaseStudyParams, CoAuthorForm, LearnMoreForm, PracticeQuery, ReplyForm, ReturnForm, SUMMARY_MAX_WORDS } from './practice.schema';
+import { CaseStudyForm, CaseStudyParams, CoAuthorForm, CONTEXT_KEYS, LearnMoreForm, PracticeQuery, ReplyForm, ReturnForm, SUMMARY_MAX_WORDS } from './practice.schema';
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -23,6 +23,7 @@ export function safeSnippet(snippet: string | null | undefined): string {
 }
 
 const formOptions = {
+  contextKeys: CONTEXT_KEYS,
   themes: THEMES,
   phases: PHASES_FOR_PRACTICE,
   measures: MEASURES,
@@ -181,6 +182,7 @@ ${entries}
         partners: renderMarkdown(s.partners),
       },
       sections: sectionsOf(s),
+      contextKeys: CONTEXT_KEYS,
       themeLabel,
       kindLabel: organisationKindLabel,
       breadcrumbs: crumbs({ text: s.title }),
@@ -195,7 +197,10 @@ ${entries}
   r.get('/practice/:id/edit', { schema: { ...hide, params: CaseStudyParams } }, async (request, reply) => {
     const context = await editContext(request, request.params.id);
     if (!(await practice.page(request.actor, request.params.id)).canEdit) throw new ForbiddenError('Only the authors and their organisation’s admins can edit this case study.');
-    return reply.page('practice/views/form.njk', { ...context, values: context.study });
+    return reply.page('practice/views/form.njk', {
+      ...context,
+      values: { ...context.study, ...Object.fromEntries(Object.entries(context.study.context).map(([k, v]) => [`context_${k}`, v])) },
+    });
   });
 
   r.post('/practice/:id', { schema: { ...hide, params: CaseStudyParams } }, async (request, reply) => {

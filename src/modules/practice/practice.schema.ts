@@ -10,6 +10,17 @@ const listOf = <T extends z.ZodType<string>>(item: T, max: number, tooMany: stri
   z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''), z.array(item).max(max, tooMany));
 const text = (label: string, max = TEXT_MAX) => z.string().trim().max(max, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`).optional().default('');
 
+/** The school context a study shows: filled from the data when the study is started, editable by the author. */
+export const CONTEXT_KEYS = [
+  { key: 'phase', label: 'Phase' },
+  { key: 'pupils', label: 'Pupils' },
+  { key: 'disadvantage', label: 'Pupil premium' },
+  { key: 'eal', label: 'English as an additional language' },
+  { key: 'sen', label: 'SEN support and EHC plans' },
+  { key: 'region', label: 'Region' },
+  { key: 'localAuthority', label: 'Local authority' },
+] as const;
+
 /** The case-study form. Markdown is allowed in the long fields; it is sanitised when shown. */
 export const CaseStudyForm = z.object({
   title: z.string({ message: 'Enter a title' }).trim().min(1, 'Enter a title').max(150, 'Title must be 150 characters or fewer'),
@@ -32,7 +43,15 @@ export const CaseStudyForm = z.object({
   contactPreference: z.enum(['introductions', 'none'], { message: 'Choose how others may contact you' }).optional().default('introductions'),
   visibility: z.enum(['public', 'members'], { message: 'Choose who can read it' }).optional().default('public'),
   organisationId: z.string().uuid('Choose the organisation it is written for').optional(),
+  ...Object.fromEntries(CONTEXT_KEYS.map((k) => [`context_${k.key}`, z.string().trim().max(100, `${k.label} must be 100 characters or fewer`).optional()])),
 });
+
+/** The context values given in the form, or undefined when the form had none (a new study takes them from the data). */
+export function contextFromForm(form: Record<string, unknown>): Record<string, string> | undefined {
+  const entries = CONTEXT_KEYS.map((k) => [k.key, form[`context_${k.key}`]] as const).filter(([, v]) => typeof v === 'string');
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(entries.filter(([, v]) => (v as string) !== '')) as Record<string, string>;
+}
 export type CaseStudyForm = z.output<typeof CaseStudyForm>;
 
 export const ReturnForm = z.object({ comment: z.string().trim().min(1, 'Write a comment for the author').max(5000, 'Comment must be 5,000 characters or fewer') });

@@ -10,7 +10,7 @@ import { MeasureRepository } from '../../db/repositories/measure.repository';
 import { AccountRepository } from '../../db/repositories/account.repository';
 import { ConflictError, ForbiddenError, FormError, NotFoundError, SignInRequiredError } from '../../web/errors';
 import type { Mailer } from '../accounts/mailer';
-import type { CaseStudyForm, PracticeQuery } from './practice.schema';
+import { contextFromForm, type CaseStudyForm, type PracticeQuery } from './practice.schema';
 
 const PAGE_SIZE = 20;
 
@@ -139,7 +139,7 @@ export class PracticeService {
   async update(actor: Actor, id: string, form: CaseStudyForm): Promise<void> {
     const study = await this.read(actor, id);
     if (!can(actor, 'case-study:edit', resourceOf(study))) throw new ForbiddenError('Only the authors and their organisation’s admins can edit this case study.');
-    const content = this.content(form, study.context);
+    const content = this.content(form, contextFromForm(form) ?? study.context);
     if (study.status === 'published') {
       const version = study.version + 1;
       await this.studies.update(id, content, version);
