@@ -190,13 +190,13 @@ ${entries}
   });
 
   const editContext = async (request: FastifyRequest, id: string) => {
-    const { study } = await practice.page(request.actor, id);
+    const { study, canEdit } = await practice.page(request.actor, id);
+    if (!canEdit) throw new ForbiddenError('Only the authors and their organisation’s admins can edit this case study.');
     return { title: `Edit: ${study.title}`, action: `/practice/${id}`, study, organisations: [], ...formOptions, breadcrumbs: crumbs({ text: study.title, href: `/practice/${id}` }, { text: 'Edit' }) };
   };
 
   r.get('/practice/:id/edit', { schema: { ...hide, params: CaseStudyParams } }, async (request, reply) => {
     const context = await editContext(request, request.params.id);
-    if (!(await practice.page(request.actor, request.params.id)).canEdit) throw new ForbiddenError('Only the authors and their organisation’s admins can edit this case study.');
     return reply.page('practice/views/form.njk', {
       ...context,
       values: { ...context.study, ...Object.fromEntries(Object.entries(context.study.context).map(([k, v]) => [`context_${k}`, v])) },
