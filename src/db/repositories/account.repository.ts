@@ -280,14 +280,6 @@ export class AccountRepository {
     return rows as Member[];
   }
 
-  async adminCount(organisationId: string): Promise<number> {
-    const [row] = await this.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(memberships)
-      .where(and(eq(memberships.organisationId, organisationId), eq(memberships.role, 'admin')));
-    return row?.n ?? 0;
-  }
-
   // Invitations
 
   async createInvitation(input: { organisationId: string; emailKey: string; role: MembershipRole; tokenHash: string; invitedBy: string; expiresAt: Date }): Promise<Invitation> {

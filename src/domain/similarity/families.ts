@@ -1,5 +1,5 @@
 import { allNearest, buildIndex, contributions, dedupe, naiveNearest, nearest, prepare, type Prepared } from './engine';
-import { FBIT_CANDIDATES, FBIT_SET_SIZE, INPUTS, type PresetModel } from './models';
+import { FBIT_CANDIDATES, FBIT_SET_SIZE, type PresetModel } from './models';
 
 /**
  * Families under each model, from the schools' input values: who is in the model's population, how missing inputs
@@ -71,17 +71,6 @@ export function ranges(members: readonly SchoolInputs[], inputs: readonly string
       if (v > hi) hi = v;
     }
     return members.length ? hi - lo : 0;
-  });
-}
-
-/** Population standard deviation of each input (for z-scores); 0 when all are equal. */
-export function standardDeviations(members: readonly SchoolInputs[], inputs: readonly string[]): number[] {
-  return inputs.map((name) => {
-    const n = members.length;
-    if (n === 0) return 0;
-    const mean = members.reduce((sum, s) => sum + (s.values[name] as number), 0) / n;
-    const variance = members.reduce((sum, s) => sum + ((s.values[name] as number) - mean) ** 2, 0) / n;
-    return Math.sqrt(variance);
   });
 }
 
@@ -272,6 +261,3 @@ export function customFamily(model: CustomModel, schools: readonly SchoolInputs[
   };
 }
 
-export function inputDefinition(name: string) {
-  return INPUTS[name]!;
-}

@@ -2,7 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { passwordProblem } from '../../domain/accounts/password-policy';
 import { can, type Actor } from '../../domain/access/policy';
-import { AccountRepository, emailKey, type User } from '../../db/repositories/account.repository';
+import { AccountRepository, type User } from '../../db/repositories/account.repository';
 import { ForbiddenError, FormError, GoneError } from '../../web/errors';
 import type { Mailer } from './mailer';
 import { hashToken, newToken } from './tokens';
@@ -84,11 +84,6 @@ export class AccountsService {
       subject: 'Confirm your email address for Trellis',
       text: `Hello ${user.displayName},\n\nConfirm your email address to finish creating your Trellis account:\n\n${this.options.publicUrl}/verify-email?token=${token}\n\nThe link works once, for 24 hours.`,
     });
-  }
-
-  async resendVerification(email: string): Promise<void> {
-    const user = await this.accounts.userByEmail(email);
-    if (user && !user.emailVerifiedAt) await this.sendVerification(user);
   }
 
   async verifyEmail(token: string, context: RequestContext): Promise<User> {
@@ -232,9 +227,5 @@ export class AccountsService {
       await repo.anonymiseUser(user.id);
       await repo.audit({ event: 'account.deleted', targetUserId: user.id, ip: context.ip });
     });
-  }
-
-  emailKey(email: string): string {
-    return emailKey(email);
   }
 }

@@ -386,4 +386,3 @@ function simSchoolsOutcomes(data: Record<'dfe-primary' | 'dfe-secondary' | 'merg
   return rows;
 }
 
-export { CUSTOM_INPUTS };
