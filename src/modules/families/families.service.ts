@@ -67,6 +67,8 @@ export interface NotInModel {
 
 export type CustomSpec = CustomModel;
 
+type InputsByDataset = Record<'dfe-primary' | 'dfe-secondary' | 'merged', SchoolInputs[]>;
+
 const summarise = (m: PresetModel, scales?: number[]): ModelSummary => ({
   id: m.id,
   label: m.label,
@@ -177,6 +179,11 @@ export class FamiliesService {
   }
 
   async family(urn: number, modelId: ModelId): Promise<FamilyView | NotInModel> {
+    return (await this.familyAndInputs(urn, modelId)).view;
+  }
+
+  /** The family, and the similar-school inputs of the school and its members (the data pack reuses them). */
+  private async familyAndInputs(urn: number, modelId: ModelId): Promise<{ view: FamilyView | NotInModel; data: InputsByDataset | null }> {
     const school = await this.school(urn);
     const model = PRESET_MODELS[modelId];
     const [rows, build] = await Promise.all([this.families.family(modelId, urn), this.families.build(modelId)]);
@@ -186,10 +193,13 @@ export class FamiliesService {
     if (rows.length === 0) {
       const available = (await this.families.modelsFor(urn)).map((id) => summarise(PRESET_MODELS[id as ModelId]));
       return {
-        model: summary,
-        school,
-        available,
-        reason: `${school.name} is not in this model's population: the DfE data Trellis holds has no ${model.inputs.map((n) => INPUTS[n]!.label.toLowerCase()).join(', ')} for it${available.length ? '' : ', nor for any other model'}.`,
+        data: null,
+        view: {
+          model: summary,
+          school,
+          available,
+          reason: `${school.name} is not in this model's population: the DfE data Trellis holds has no ${model.inputs.map((n) => INPUTS[n]!.label.toLowerCase()).join(', ')} for it${available.length ? '' : ', nor for any other model'}.`,
+        },
       };
     }
     const urns = [urn, ...rows.map((r) => r.memberUrn)];
@@ -198,7 +208,7 @@ export class FamiliesService {
     const byUrn = new Map(source.map((s) => [s.urn, s]));
     const details = await this.families.details(urns);
     const schoolInputs = byUrn.get(urn);
-    return {
+    const view: FamilyView = {
       model: summary,
       school,
       inputs: inputsOf(schoolInputs, model.inputs),
@@ -218,6 +228,7 @@ export class FamiliesService {
         }),
       ),
     };
+    return { view, data };
   }
 
   /** A custom family, computed live over every school with similar-school inputs. */
@@ -272,7 +283,7 @@ export class FamiliesService {
   }
 
   async dataPack(urn: number, modelId: ModelId) {
-    const family = await this.family(urn, modelId);
+    const { view: family, data } = await this.familyAndInputs(urn, modelId);
     if ('reason' in family) return family;
     const { school } = family;
     const members = family.members;
@@ -283,8 +294,7 @@ export class FamiliesService {
       ...(school.laCode ? [{ type: 'la' as const, code: school.laCode }] : []),
       { type: 'england', code: ENGLAND_CODE },
     ]);
-    const data = await this.families.schoolInputs([urn, ...members.map((m) => m.urn)]);
-    const simOutcomes = simSchoolsOutcomes(data, urn, members);
+    const simOutcomes = simSchoolsOutcomes(data!, urn, members);
     const measures = [...MEASURES.map((def) => measureRow(def, values, urn, members, school.laCode, phase)), ...simOutcomes].filter((m): m is MeasureRow => m !== null);
     // Each bright spot links to that school's published case studies on the measure's theme.
     const spotUrns = [...new Set(measures.flatMap((m) => m.brightSpots.map((b) => b.urn)))];
@@ -357,7 +367,7 @@ function measureRow(def: MeasureDefinition, values: readonly StoredMeasureValue[
 }
 
 /** Outcomes published with the DfE similar-schools inputs (Attainment 8 for secondary, KS2 reading and maths for primary). */
-function simSchoolsOutcomes(data: Record<'dfe-primary' | 'dfe-secondary' | 'merged', SchoolInputs[]>, urn: number, members: readonly { urn: number; name: string }[]): MeasureRow[] {
+function simSchoolsOutcomes(data: InputsByDataset, urn: number, members: readonly { urn: number; name: string }[]): MeasureRow[] {
   const specs = [
     { dataset: 'dfe-secondary' as const, field: 'Att8Scr', def: { code: 'simschools.attainment8', label: 'Attainment 8 (as published with the DfE similar-schools model)', shortLabel: 'Attainment 8 (similar-schools data)', unit: 'score' as const, direction: 'higher' as const, decimals: 1, source: 'DfE/Ofsted similar-schools model data (2026); the year is not stated by the source', description: 'Attainment 8 as published in the DfE similar-schools data. It differs from the performance tables’ figure for most schools, so it is kept apart.', meaningfulDifference: 2 } },
     { dataset: 'dfe-primary' as const, field: 'ReadMatAverage', def: { code: 'simschools.ks2-readmaths', label: 'KS2 reading and maths average scaled score (as published with the DfE similar-schools model)', shortLabel: 'KS2 reading and maths', unit: 'score' as const, direction: 'higher' as const, decimals: 1, source: 'DfE/Ofsted similar-schools model data (2026); the year is not stated by the source', description: 'Average scaled score in KS2 reading and maths, as published in the DfE similar-schools data.', meaningfulDifference: 1 } },
