@@ -70,7 +70,8 @@ const col = <K extends keyof EstablishmentRecord>(key: K, type: BulkColumn<Estab
   get: (r) => r[key] as string | number | null,
 });
 
-const ESTABLISHMENT_COLUMNS: BulkColumn<EstablishmentRecord>[] = [
+/** Every establishment column, in one list: the writer upserts them and the directory reads them. */
+export const ESTABLISHMENT_COLUMNS: BulkColumn<EstablishmentRecord>[] = [
   col('urn', 'int'),
   col('laestab', 'int'),
   col('laCode', 'text'),

@@ -1,67 +1,25 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { SearchTerm } from '../../domain/schools/search-query';
 import type { Database } from '../client';
+import { ESTABLISHMENT_COLUMNS, type EstablishmentRecord } from './directory-writer.repository';
+
+/** Everything the directory holds about one establishment: the record as imported (its LA may be missing). */
+export type School = Omit<EstablishmentRecord, 'laCode' | 'laName'> & { laCode: string | null; laName: string | null };
+
+const SUMMARY_KEYS = [
+  'urn', 'laestab', 'name', 'town', 'postcode', 'phaseName', 'typeName', 'typeGroupName', 'statusName', 'laCode', 'laName',
+  'regionName', 'trustUid', 'trustName', 'pupils', 'capacity', 'statutoryLowAge', 'statutoryHighAge',
+] as const;
 
 /** A row of a school search result: enough to list, link and download. */
-export interface SchoolSummary {
-  urn: number;
-  laestab: number | null;
-  name: string;
-  town: string | null;
-  postcode: string | null;
-  phaseName: string | null;
-  typeName: string | null;
-  typeGroupName: string | null;
-  statusName: string | null;
-  laCode: string | null;
-  laName: string | null;
-  regionName: string | null;
-  trustUid: string | null;
-  trustName: string | null;
-  pupils: number | null;
-  capacity: number | null;
-  statutoryLowAge: number | null;
-  statutoryHighAge: number | null;
-}
+export type SchoolSummary = Pick<School, (typeof SUMMARY_KEYS)[number]>;
 
-/** Everything the directory holds about one establishment. */
-export interface School extends SchoolSummary {
-  establishmentNumber: string | null;
-  typeCode: string | null;
-  statusCode: string | null;
-  openDate: string | null;
-  closeDate: string | null;
-  phaseCode: string | null;
-  boardersName: string | null;
-  nurseryName: string | null;
-  sixthFormName: string | null;
-  genderName: string | null;
-  religiousCharacterName: string | null;
-  admissionsPolicyName: string | null;
-  boys: number | null;
-  girls: number | null;
-  percentageFsm: number | null;
-  censusDate: string | null;
-  federationUid: string | null;
-  federationName: string | null;
-  ukprn: string | null;
-  street: string | null;
-  locality: string | null;
-  address3: string | null;
-  county: string | null;
-  website: string | null;
-  telephone: string | null;
-  regionCode: string | null;
-  districtCode: string | null;
-  districtName: string | null;
-  gssLaCode: string | null;
-  urbanRuralCode: string | null;
-  urbanRuralName: string | null;
-  easting: number | null;
-  northing: number | null;
-  latitude: number | null;
-  longitude: number | null;
-  lastChangedDate: string | null;
+const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** The select list for the given fields (all by default), from the one column list the importer writes. */
+function selectList(keys?: readonly string[]): SQL {
+  const columns = ESTABLISHMENT_COLUMNS.filter((c) => !keys || keys.includes(camel(c.column)));
+  return sql.raw(columns.map((c) => `${c.type === 'date' ? `to_char(${c.column}, 'YYYY-MM-DD')` : c.column} as "${camel(c.column)}"`).join(', '));
 }
 
 export interface SchoolLink {
@@ -92,27 +50,8 @@ export interface SearchPage {
   rows: SchoolSummary[];
 }
 
-const SUMMARY_COLUMNS = sql.raw(`
-  urn, laestab, name, town, postcode, phase_name as "phaseName", type_name as "typeName",
-  type_group_name as "typeGroupName", status_name as "statusName", la_code as "laCode", la_name as "laName",
-  region_name as "regionName", trust_uid as "trustUid", trust_name as "trustName", pupils, capacity,
-  statutory_low_age as "statutoryLowAge", statutory_high_age as "statutoryHighAge"`);
-
-const ALL_COLUMNS = sql.raw(`
-  urn, laestab, name, town, postcode, phase_name as "phaseName", type_name as "typeName",
-  type_group_name as "typeGroupName", status_name as "statusName", la_code as "laCode", la_name as "laName",
-  region_name as "regionName", trust_uid as "trustUid", trust_name as "trustName", pupils, capacity,
-  statutory_low_age as "statutoryLowAge", statutory_high_age as "statutoryHighAge",
-  establishment_number as "establishmentNumber", type_code as "typeCode", status_code as "statusCode",
-  to_char(open_date, 'YYYY-MM-DD') as "openDate", to_char(close_date, 'YYYY-MM-DD') as "closeDate",
-  phase_code as "phaseCode", boarders_name as "boardersName", nursery_name as "nurseryName",
-  sixth_form_name as "sixthFormName", gender_name as "genderName", religious_character_name as "religiousCharacterName",
-  admissions_policy_name as "admissionsPolicyName", boys, girls, percentage_fsm as "percentageFsm",
-  to_char(census_date, 'YYYY-MM-DD') as "censusDate", federation_uid as "federationUid", federation_name as "federationName",
-  ukprn, street, locality, address3, county, website, telephone, region_code as "regionCode",
-  district_code as "districtCode", district_name as "districtName", gss_la_code as "gssLaCode",
-  urban_rural_code as "urbanRuralCode", urban_rural_name as "urbanRuralName", easting, northing, latitude, longitude,
-  to_char(last_changed_date, 'YYYY-MM-DD') as "lastChangedDate"`);
+const SUMMARY_COLUMNS = selectList(SUMMARY_KEYS);
+const ALL_COLUMNS = selectList();
 
 /** GIAS statuses counted as open: "Open" and "Open, but proposed to close". */
 const OPEN_STATUS = sql`status_name like 'Open%'`;
