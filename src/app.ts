@@ -30,6 +30,9 @@ import { docsRoutes } from './modules/docs/docs.routes';
 import { opsRoutes } from './modules/ops/ops.routes';
 import { familiesRoutes } from './modules/families/families.routes';
 import { practiceRoutes } from './modules/practice/practice.routes';
+import { brokerageRoutes } from './modules/brokerage/brokerage.routes';
+import { BrokerageService } from './modules/brokerage/brokerage.service';
+import { BrokerageRepository } from './db/repositories/brokerage.repository';
 import { PracticeService } from './modules/practice/practice.service';
 import { FamiliesService } from './modules/families/families.service';
 import { errorHandling } from './web/error-handling';
@@ -59,6 +62,7 @@ export interface Services {
   directory: DirectoryService;
   families: FamiliesService;
   practice: PracticeService;
+  brokerage: BrokerageService;
   accounts: AccountsService;
   organisations: OrganisationsService;
   oidc: OidcService | null;
@@ -124,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : null;
   app.decorate('config', config);
   app.decorate('devOutbox', devOutboxEnabled(config));
-  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), accounts, organisations, oidc });
+  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl), accounts, organisations, oidc });
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {
@@ -169,6 +173,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secure: production,
   });
   const importRuns = new ImportRunRepository(database);
+  const brokerageRepository = new BrokerageRepository(database);
+  app.addHook('preHandler', async (request) => {
+    if (request.currentUser && request.method === 'GET') request.currentUser.unread = await brokerageRepository.unreadCount(request.currentUser.id);
+  });
   await app.register(pageCache, { maxBytes: config.TRELLIS_PAGE_CACHE_MB * 1024 * 1024, readVersion: () => importRuns.contentVersion() });
 
   const stylesheet = await compileStylesheet(join(here, 'assets/trellis.scss'), govukDist);
@@ -221,7 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           'School directory, outcomes and (as they land) families, practice, brokerage and partnerships. Data from the DfE under the Open Government Licence v3.0.',
       },
       servers: [],
-      tags: [{ name: 'schools' }, { name: 'families' }, { name: 'practice' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
+      tags: [{ name: 'schools' }, { name: 'families' }, { name: 'practice' }, { name: 'brokerage' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
     },
     transform: jsonSchemaTransform,
   });
@@ -230,6 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(directoryRoutes);
   await app.register(familiesRoutes);
   await app.register(practiceRoutes);
+  await app.register(brokerageRoutes);
   await app.register(accountsRoutes);
   await app.register(oidcRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });

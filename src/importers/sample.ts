@@ -6,6 +6,7 @@ import { importGiasLinks } from './gias-links.importer';
 import { importMeasures } from './measures.importer';
 import { FamiliesService } from '../modules/families/families.service';
 import { loadDemoCaseStudies } from './demo-content';
+import { loadDemoBrokerage } from './demo-brokerage';
 
 /**
  * Loads the committed sample (data/sample) through the same importers a user runs, in the order they depend on
@@ -24,4 +25,5 @@ export async function loadSample(database: Database, sampleDir: string, log: (me
     log(`sample: families under ${built.model} for ${built.population} schools in ${built.milliseconds} ms`);
   }
   await loadDemoCaseStudies(database, log);
+  await loadDemoBrokerage(database, log);
 }

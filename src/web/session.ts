@@ -14,6 +14,8 @@ export interface CurrentUser {
   isPlatformAdmin: boolean;
   memberships: MembershipWithOrganisation[];
   activeOrganisationId: string | null;
+  /** Unread inbox notifications. */
+  unread?: number;
 }
 
 declare module 'fastify' {

@@ -57,6 +57,8 @@ export const organisations = pgTable(
     postcode: text('postcode'),
     easting: integer('easting'),
     northing: integer('northing'),
+    /** Designations (Teaching School Hub, National Leader of Education, …): evidence in offers. */
+    designations: text('designations').array().notNull().default(sql`'{}'::text[]`),
     createdBy: uuid('created_by'),
     createdAt: created(),
   },

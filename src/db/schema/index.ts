@@ -2,3 +2,4 @@ export * from './directory';
 export * from './accounts';
 export * from './families';
 export * from './practice';
+export * from './brokerage';

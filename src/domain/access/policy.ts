@@ -27,6 +27,24 @@ export type Resource =
       authorIds: readonly string[];
       status: 'draft' | 'submitted' | 'returned' | 'published' | 'withdrawn';
       visibility: 'public' | 'members';
+    }
+  | {
+      type: 'need';
+      organisationId: string;
+      visibility: 'facilitators' | 'named' | 'members' | 'public';
+      /** For `named`: the organisations that may see it. */
+      visibleTo: readonly string[];
+      status: 'open' | 'closed';
+    }
+  | { type: 'offer'; organisationId: string; visibility: 'public' | 'members'; status: 'open' | 'closed' }
+  | {
+      /** An introduction or the support agreed from it: between the needing and the offering organisation. */
+      type: 'introduction' | 'support';
+      needOrganisationId: string;
+      offerOrganisationId: string;
+      /** For an introduction: the organisation that answers it (the side that did not ask; the offering side when a facilitator asked). */
+      responderOrganisationId: string | null;
+      status: string;
     };
 
 export type Action =
@@ -53,7 +71,26 @@ export type Action =
   /** Publish, or return with comments: facilitators. */
   | 'case-study:moderate'
   /** Ask the author to tell you more: any signed-in reader who is not an author. */
-  | 'case-study:learn-more';
+  | 'case-study:learn-more'
+  /** Post a need or an offer for an organisation (resource: the organisation). */
+  | 'brokerage:post'
+  /** Read a need or an offer (by its visibility; its own organisation and facilitators always). */
+  | 'need:read'
+  | 'offer:read'
+  /** Close a need or an offer, and see its matches: its organisation's members. Facilitators see matches too. */
+  | 'need:manage'
+  | 'offer:manage'
+  | 'need:matches'
+  | 'offer:matches'
+  /** See an introduction or a support: the two sides and facilitators, nobody else. */
+  | 'introduction:read'
+  /** Accept or decline: members of the answering organisation, while it is requested. */
+  | 'introduction:respond'
+  /** Record a termly review: either side or a facilitator. Close with a reflection: either side. */
+  | 'support:review'
+  | 'support:close'
+  /** The facilitator view, and introductions made on others' behalf. */
+  | 'brokerage:facilitate';
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
@@ -61,6 +98,8 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   if (action === 'case-study:read' && resource.type === 'case-study' && resource.status === 'published') {
     return resource.visibility === 'public' || actor.kind === 'user';
   }
+  if (action === 'need:read' && resource.type === 'need' && resource.status === 'open' && resource.visibility === 'public') return true;
+  if (action === 'offer:read' && resource.type === 'offer' && resource.status === 'open' && resource.visibility === 'public') return true;
   if (actor.kind === 'anonymous') return false;
   switch (action) {
     case 'organisation:create':
@@ -86,9 +125,41 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
       return resource.type === 'case-study' && actor.isFacilitator && resource.status === 'submitted';
     case 'case-study:learn-more':
       return resource.type === 'case-study' && resource.status === 'published' && !resource.authorIds.includes(actor.userId);
+    case 'brokerage:post':
+      return resource.type === 'organisation' && actor.memberships.has(resource.id) && actor.emailVerified;
+    case 'need:read':
+      if (resource.type !== 'need') return false;
+      if (actor.memberships.has(resource.organisationId) || actor.isFacilitator) return true;
+      if (resource.status !== 'open') return false;
+      return resource.visibility === 'members' || resource.visibility === 'public' || (resource.visibility === 'named' && resource.visibleTo.some((id) => actor.memberships.has(id)));
+    case 'offer:read':
+      if (resource.type !== 'offer') return false;
+      return actor.memberships.has(resource.organisationId) || actor.isFacilitator || resource.status === 'open';
+    case 'need:manage':
+      return resource.type === 'need' && actor.memberships.has(resource.organisationId);
+    case 'offer:manage':
+      return resource.type === 'offer' && actor.memberships.has(resource.organisationId);
+    case 'need:matches':
+      return resource.type === 'need' && (actor.memberships.has(resource.organisationId) || actor.isFacilitator);
+    case 'offer:matches':
+      return resource.type === 'offer' && (actor.memberships.has(resource.organisationId) || actor.isFacilitator);
+    case 'introduction:read':
+      return (resource.type === 'introduction' || resource.type === 'support') && (isSide(actor, resource) || actor.isFacilitator);
+    case 'introduction:respond':
+      return resource.type === 'introduction' && resource.status === 'requested' && resource.responderOrganisationId !== null && actor.memberships.has(resource.responderOrganisationId);
+    case 'support:review':
+      return resource.type === 'support' && resource.status === 'agreed' && (isSide(actor, resource) || actor.isFacilitator);
+    case 'support:close':
+      return resource.type === 'support' && resource.status === 'agreed' && isSide(actor, resource);
+    case 'brokerage:facilitate':
+      return resource.type === 'platform' && actor.isFacilitator;
   }
 }
 
 function isAuthorOrOrgAdmin(actor: Extract<Actor, { kind: 'user' }>, resource: Extract<Resource, { type: 'case-study' }>): boolean {
   return resource.authorIds.includes(actor.userId) || actor.memberships.get(resource.organisationId) === 'admin';
+}
+
+function isSide(actor: Extract<Actor, { kind: 'user' }>, resource: { needOrganisationId: string; offerOrganisationId: string }): boolean {
+  return actor.memberships.has(resource.needOrganisationId) || actor.memberships.has(resource.offerOrganisationId);
 }

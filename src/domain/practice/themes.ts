@@ -48,3 +48,23 @@ export const PHASES_FOR_PRACTICE = [
   { value: 'all-through', label: 'All-through' },
 ] as const;
 export const PRACTICE_PHASE_VALUES = PHASES_FOR_PRACTICE.map((p) => p.value) as [string, ...string[]];
+
+/** The practice phase of a GIAS phase of education ("Secondary" → secondary); null when there is none. */
+export function practicePhaseFromGias(phaseName: string | null | undefined): string | null {
+  switch (phaseName) {
+    case 'Nursery':
+      return 'early-years';
+    case 'Primary':
+    case 'Middle deemed primary':
+      return 'primary';
+    case 'Secondary':
+    case 'Middle deemed secondary':
+      return 'secondary';
+    case '16 plus':
+      return 'post-16';
+    case 'All-through':
+      return 'all-through';
+    default:
+      return null;
+  }
+}

@@ -2,13 +2,11 @@ import { z } from 'zod';
 import { MEASURES } from '../../domain/measures/catalogue';
 import { PRACTICE_PHASE_VALUES, THEME_VALUES } from '../../domain/practice/themes';
 
+import { listOf, text } from '../../web/form-fields';
+
 export const SUMMARY_MAX_WORDS = 60;
-export const TEXT_MAX = 20_000;
 
 const words = (s: string) => s.trim().split(/\s+/).filter(Boolean).length;
-const listOf = <T extends z.ZodType<string>>(item: T, max: number, tooMany: string) =>
-  z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''), z.array(item).max(max, tooMany));
-const text = (label: string, max = TEXT_MAX) => z.string().trim().max(max, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`).optional().default('');
 
 /** The school context a study shows: filled from the data when the study is started, editable by the author. */
 export const CONTEXT_KEYS = [
