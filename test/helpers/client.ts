@@ -49,9 +49,12 @@ export class TestClient {
     return form?.querySelector('input[name=_csrf]')?.getAttribute('value') ?? '';
   }
 
-  async post(url: string, fields: Record<string, string>, options: { csrf?: string | null } = {}) {
+  /** Posts a form; a field given as an array is sent once per value (checkboxes). */
+  async post(url: string, fields: Record<string, string | string[]>, options: { csrf?: string | null } = {}) {
     const csrf = options.csrf === undefined ? this.csrfFor(url) : options.csrf;
-    const body = new URLSearchParams({ ...(csrf === null ? {} : { _csrf: csrf }), ...fields }).toString();
+    const params = new URLSearchParams(csrf === null ? {} : { _csrf: csrf });
+    for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) params.append(k, x);
+    const body = params.toString();
     const response = await this.app.inject({
       method: 'POST',
       url,
@@ -66,7 +69,7 @@ export class TestClient {
   }
 
   /** Loads the form page, then submits it: the common "fill in and send" step. */
-  async submit(pageUrl: string, action: string, fields: Record<string, string>) {
+  async submit(pageUrl: string, action: string, fields: Record<string, string | string[]>) {
     await this.get(pageUrl);
     return this.post(action, fields);
   }
