@@ -2,6 +2,7 @@ import { hash } from '@node-rs/argon2';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrokerageRepository } from '../src/db/repositories/brokerage.repository';
 import { CaseStudyRepository } from '../src/db/repositories/case-study.repository';
 import { hashToken, newToken } from '../src/modules/accounts/tokens';
 import { createTestApp, type TestApp } from './helpers/app';
@@ -117,6 +118,36 @@ const MATRIX: Record<string, Row> = {
   'POST /practice/:id/learn-more': row('signin', 403, 200, 200, 200, 200),
   'GET /practice/:id/changes': all(200),
   'GET /api/v1/case-studies': all(200),
+  // Brokerage. The need is organisation A's, seen by facilitators only; the offers are B's (public). The introduction
+  // was asked for by A (so B answers); the support is between A and B; the closed support has a reflection.
+  'GET /support': all(200),
+  'GET /support/mine': signedIn(200),
+  'GET /support/needs/new': signedIn(200),
+  'POST /support/needs': row('signin', 303, 303, 403, 403, 403),
+  'GET /support/needs.csv': all(200),
+  'GET /support/needs/:id': row(404, 200, 200, 404, 200, 404),
+  'POST /support/needs/:id/close': row('signin', 303, 303, 404, 403, 404),
+  'GET /support/offers/new': signedIn(200),
+  'POST /support/offers': row('signin', 303, 303, 403, 403, 403),
+  'GET /support/offers.csv': all(200),
+  'GET /support/offers/:id': all(200),
+  'POST /support/offers/:id/close': row('signin', 403, 403, 303, 403, 403),
+  'POST /support/introductions': row('signin', 303, 303, 404, 303, 404),
+  'GET /support/introductions/:id': row(404, 200, 200, 200, 200, 404),
+  'POST /support/introductions/:id/accept': row('signin', 403, 403, 303, 403, 404),
+  'POST /support/introductions/:id/decline': row('signin', 403, 403, 303, 403, 404),
+  'GET /support/agreements.csv': all(200),
+  'GET /support/agreements/:id': row(404, 200, 200, 200, 200, 404),
+  'POST /support/agreements/:id/reviews': row('signin', 303, 303, 303, 303, 404),
+  'POST /support/agreements/:id/close': row('signin', 303, 303, 303, 403, 404),
+  'POST /support/agreements/:id/case-study': row('signin', 303, 303, 303, 403, 404),
+  'GET /support/facilitator': row('signin', 403, 403, 403, 200, 403),
+  'GET /inbox': signedIn(200),
+  'POST /inbox/read': signedIn(303),
+  'GET /api/v1/needs': all(200),
+  'GET /api/v1/offers': all(200),
+  'GET /api/v1/needs/:id/matches': row(404, 200, 200, 404, 200, 404),
+  'GET /api/v1/offers/:id/matches': row(403, 403, 403, 200, 200, 403),
 };
 
 const PASSWORD = 'matrix password that is long';
@@ -143,6 +174,12 @@ interface World {
   target: string;
   invitationId: string;
   invitationToken: string;
+  need: string;
+  offer: string;
+  spareOffer: string;
+  introduction: string;
+  support: string;
+  closedSupport: string;
   sessions: Record<Exclude<Role, 'anonymous'>, string>;
   emails: Record<Exclude<Role, 'anonymous'>, string>;
 }
@@ -197,7 +234,24 @@ async function makeWorld(app: FastifyInstance): Promise<World> {
   await studies.saveVersion(published, 1, content, member.id);
   await studies.addLearnMore({ caseStudyId: published, fromUserId: otherAdmin.id, fromOrganisationId: orgB.id, message: 'Tell me more.' });
   const [request] = await t.database.rows<{ id: string }>(sql`select id from learn_more_requests where case_study_id = ${published}`);
-  return { targetEmail: target.email, requestId: request!.id, draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
+  const brokerage = new BrokerageRepository(t.database);
+  const needOf = (title: string) =>
+    brokerage.createNeed({ organisationId: orgA.id, createdBy: member.id, title, description: '', theme: 'attendance', measures: [], phase: 'secondary', kinds: ['visit'], timeFrame: '', urgency: 'medium', visibility: 'facilitators', visibleTo: [], demonstration: false });
+  const offerOf = (title: string) =>
+    brokerage.createOffer({ organisationId: orgB.id, createdBy: otherAdmin.id, title, description: '', themes: ['attendance'], kinds: ['visit'], phases: ['secondary'], capacity: 3, mode: 'remote', radiusKm: null, cost: 'free', visibility: 'public', demonstration: false });
+  const need = await needOf(`Need ${id}`);
+  const offer = await offerOf(`Offer ${id}`);
+  const spareOffer = await offerOf(`Spare offer ${id}`);
+  const introduction = (await brokerage.createIntroduction({ needId: need, offerId: offer, requestedBy: 'need', requestedByUser: member.id, message: 'Hello' }))!;
+  const agree = async (needId: string) => {
+    const intro = (await brokerage.createIntroduction({ needId, offerId: offer, requestedBy: 'need', requestedByUser: member.id, message: 'Hello' }))!;
+    const result = await brokerage.accept({ introductionId: intro, userId: otherAdmin.id, objectives: [{ text: 'Visit', measure: null }], startsOn: '2027-01-01', endsOn: '2027-06-01', contacts: [] });
+    return (result as { supportId: string }).supportId;
+  };
+  const support = await agree(await needOf(`Agreed need ${id}`));
+  const closedSupport = await agree(await needOf(`Closed need ${id}`));
+  await brokerage.close(closedSupport, 'It worked.');
+  return { need, offer, spareOffer, introduction, support, closedSupport, targetEmail: target.email, requestId: request!.id, draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
 }
 
 /** The concrete request for a route in a world, with a body that passes validation. */
@@ -288,6 +342,36 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
       return { url: `/practice/${w.published}/changes?from=1&to=1` };
     case 'POST /practice/requests/:requestId/reply':
       return { url: `/practice/requests/${w.requestId}/reply`, body: { reply: 'Happy to talk.' } };
+    case 'POST /support/needs':
+      return { url: '/support/needs', body: { organisationId: w.orgA, title: 'Help with attendance', theme: 'attendance', phase: 'secondary', kinds: 'visit' } };
+    case 'POST /support/offers':
+      return { url: '/support/offers', body: { organisationId: w.orgA, title: 'Visits', themes: 'attendance', kinds: 'visit', phases: 'secondary', capacity: '2', mode: 'remote' } };
+    case 'GET /support/needs/:id':
+    case 'GET /api/v1/needs/:id/matches':
+      return { url: route.slice(4).replace(':id', w.need) };
+    case 'POST /support/needs/:id/close':
+      return { url: `/support/needs/${w.need}/close`, body: {} };
+    case 'GET /support/offers/:id':
+    case 'GET /api/v1/offers/:id/matches':
+      return { url: route.slice(4).replace(':id', w.offer) };
+    case 'POST /support/offers/:id/close':
+      return { url: `/support/offers/${w.offer}/close`, body: {} };
+    case 'POST /support/introductions':
+      return { url: '/support/introductions', body: { needId: w.need, offerId: w.spareOffer, message: 'Could we talk?' } };
+    case 'GET /support/introductions/:id':
+      return { url: `/support/introductions/${w.introduction}` };
+    case 'POST /support/introductions/:id/accept':
+      return { url: `/support/introductions/${w.introduction}/accept`, body: { objective1: 'Visit twice', startsOn: '2027-01-06', endsOn: '2027-03-01' } };
+    case 'POST /support/introductions/:id/decline':
+      return { url: `/support/introductions/${w.introduction}/decline`, body: { reason: 'timing' } };
+    case 'GET /support/agreements/:id':
+      return { url: `/support/agreements/${w.support}` };
+    case 'POST /support/agreements/:id/reviews':
+      return { url: `/support/agreements/${w.support}/reviews`, body: { term: 'Spring 2027', rating: 'green' } };
+    case 'POST /support/agreements/:id/close':
+      return { url: `/support/agreements/${w.support}/close`, body: { reflection: 'It went well.' } };
+    case 'POST /support/agreements/:id/case-study':
+      return { url: `/support/agreements/${w.closedSupport}/case-study`, body: {} };
     case 'GET /invitations/:token':
     case 'POST /invitations/:token':
       return { url: `/invitations/${w.invitationToken}`, ...(route.startsWith('POST') ? { body: {} } : {}) };
