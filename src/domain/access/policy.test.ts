@@ -38,6 +38,60 @@ const CASES: [string, Actor, Action, Resource, boolean][] = [
   ["not someone else's, even as platform admin", user({ isPlatformAdmin: true }), 'account:manage', { type: 'account', userId: 'u2' }, false],
   ['a platform admin manages platform roles', user({ isPlatformAdmin: true }), 'platform:manage-roles', PLATFORM, true],
   ['a facilitator does not', user({ isFacilitator: true }), 'platform:manage-roles', PLATFORM, false],
+  // Brokerage
+  ...((): [string, Actor, Action, Resource, boolean][] => {
+    const need = (visibility: 'facilitators' | 'named' | 'members' | 'public', status: 'open' | 'closed' = 'open'): Resource => ({ type: 'need', organisationId: 'org-a', visibility, visibleTo: ['org-c'], status });
+    const offer = (visibility: 'public' | 'members', status: 'open' | 'closed' = 'open'): Resource => ({ type: 'offer', organisationId: 'org-b', visibility, status });
+    const intro: Resource = { type: 'introduction', needOrganisationId: 'org-a', offerOrganisationId: 'org-b', responderOrganisationId: 'org-b', status: 'requested' };
+    const support = (status: string): Resource => ({ type: 'support', needOrganisationId: 'org-a', offerOrganisationId: 'org-b', responderOrganisationId: null, status });
+    const inA = user({ memberships: new Map([['org-a', 'member']]) });
+    const inB = user({ memberships: new Map([['org-b', 'member']]) });
+    const inC = user({ memberships: new Map([['org-c', 'member']]) });
+    const facilitator = user({ isFacilitator: true });
+    const platformAdmin = user({ isPlatformAdmin: true });
+    return [
+      ['anyone reads an open public need', ANONYMOUS, 'need:read', need('public'), true],
+      ['anonymous does not read a members need', ANONYMOUS, 'need:read', need('members'), false],
+      ['a signed-in member of any organisation reads a members need', inB, 'need:read', need('members'), true],
+      ['a facilitators-only need is hidden from other organisations', inB, 'need:read', need('facilitators'), false],
+      ['… and from platform admins who are not facilitators', platformAdmin, 'need:read', need('facilitators'), false],
+      ['… but not from facilitators', facilitator, 'need:read', need('facilitators'), true],
+      ['… nor from its own organisation', inA, 'need:read', need('facilitators'), true],
+      ['a named organisation reads a named need', inC, 'need:read', need('named'), true],
+      ['an organisation not named does not', inB, 'need:read', need('named'), false],
+      ['a closed public need is hidden from others', inB, 'need:read', need('public', 'closed'), false],
+      ['a closed need stays visible to its organisation', inA, 'need:read', need('public', 'closed'), true],
+      ['its organisation manages a need', inA, 'need:manage', need('facilitators'), true],
+      ['a facilitator does not close it', facilitator, 'need:manage', need('facilitators'), false],
+      ['a facilitator sees its matches', facilitator, 'need:matches', need('facilitators'), true],
+      ['another organisation does not see its matches, even if public', inB, 'need:matches', need('public'), false],
+      ['anyone reads an open public offer', ANONYMOUS, 'offer:read', offer('public'), true],
+      ['anonymous does not read a members offer', ANONYMOUS, 'offer:read', offer('members'), false],
+      ['a signed-in person reads a members offer', inA, 'offer:read', offer('members'), true],
+      ['a closed offer is hidden from others', inA, 'offer:read', offer('public', 'closed'), false],
+      ['its organisation manages an offer', inB, 'offer:manage', offer('public'), true],
+      ['another organisation does not', inA, 'offer:manage', offer('public'), false],
+      ['a verified member posts for their organisation', inA, 'brokerage:post', A, true],
+      ['an unverified member does not', user({ emailVerified: false, memberships: new Map([['org-a', 'member']]) }), 'brokerage:post', A, false],
+      ['a non-member does not', inB, 'brokerage:post', A, false],
+      ['both sides read an introduction', inA, 'introduction:read', intro, true],
+      ['the other side too', inB, 'introduction:read', intro, true],
+      ['a facilitator reads it', facilitator, 'introduction:read', intro, true],
+      ['a third organisation does not', inC, 'introduction:read', intro, false],
+      ['a platform admin does not', platformAdmin, 'introduction:read', intro, false],
+      ['the side asked answers it', inB, 'introduction:respond', intro, true],
+      ['the side that asked does not', inA, 'introduction:respond', intro, false],
+      ['a facilitator does not answer for a school', facilitator, 'introduction:respond', intro, false],
+      ['nobody answers twice', inB, 'introduction:respond', { ...intro, status: 'accepted' } as Resource, false],
+      ['either side reviews an agreed support', inA, 'support:review', support('agreed'), true],
+      ['a facilitator reviews it', facilitator, 'support:review', support('agreed'), true],
+      ['nobody reviews a closed support', inA, 'support:review', support('closed'), false],
+      ['either side closes it', inB, 'support:close', support('agreed'), true],
+      ['a facilitator does not close it', facilitator, 'support:close', support('agreed'), false],
+      ['only facilitators facilitate', facilitator, 'brokerage:facilitate', PLATFORM, true],
+      ['platform admins do not', platformAdmin, 'brokerage:facilitate', PLATFORM, false],
+    ];
+  })(),
 ];
 
 describe('can', () => {
