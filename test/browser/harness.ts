@@ -94,3 +94,21 @@ export async function expectNoSeriousAxeViolations(page: Page, browser?: Browser
   const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, `${page.url()}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
 }
+
+/** A new person in their own browser context: signs up, confirms the email from the development outbox, signs in. */
+export async function newPerson(browser: Browser, baseUrl: string, name: string, email: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+  await page.goto(`${baseUrl}/sign-up`);
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Create a password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.goto(`${baseUrl}/dev/outbox`);
+  await page.locator('section', { has: page.locator(`text=To ${email}`) }).first().locator('a').first().click();
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForLoadState('domcontentloaded');
+  return page;
+}

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoSeriousAxeViolations, launchBrowser, startServer, type RunningServer } from './harness';
+import { expectNoSeriousAxeViolations, launchBrowser, newPerson, startServer, type RunningServer } from './harness';
 import { expectHeading } from './pages';
 
 /** The practice library's journey in a real browser, with axe on every page it visits. */
@@ -17,26 +17,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function newPerson(name: string, email: string): Promise<Page> {
-  const page = await (await browser.newContext({ bypassCSP: true })).newPage();
-  await page.goto(`${server.baseUrl}/sign-up`);
-  await page.getByLabel('Full name').fill(name);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Create a password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.goto(`${server.baseUrl}/dev/outbox`);
-  await page.locator('section', { has: page.locator(`text=To ${email}`) }).first().locator('a').first().click();
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForLoadState('domcontentloaded');
-  return page;
-}
+const person = (name: string, email: string): Promise<Page> => newPerson(browser, server.baseUrl, name, email, PASSWORD);
 
 describe('practice library journey', () => {
   it('draft → submit → returned with a comment → revised → published → found by a stemmed body word → learn more → the author sees it', async () => {
-    const author = await newPerson('Aisha Author', 'aisha@haverstock.example');
+    const author = await person('Aisha Author', 'aisha@haverstock.example');
     await author.goto(`${server.baseUrl}/organisations/new`);
     await author.getByLabel('School', { exact: true }).check();
     await author.getByLabel("The school's URN").fill('100049');
@@ -55,7 +40,7 @@ describe('practice library journey', () => {
     await expectNoSeriousAxeViolations(author);
     await author.getByRole('button', { name: 'Submit for publishing' }).click();
 
-    const facilitator = await newPerson('Fiona Facilitator', 'fiona.facilitator@trellis.example');
+    const facilitator = await person('Fiona Facilitator', 'fiona.facilitator@trellis.example');
     await facilitator.goto(`${server.baseUrl}/practice/mine`);
     await expectNoSeriousAxeViolations(facilitator);
     await facilitator.goto(studyUrl);
@@ -74,7 +59,7 @@ describe('practice library journey', () => {
     await facilitator.goto(studyUrl);
     await facilitator.getByRole('button', { name: 'Publish' }).click();
 
-    const reader = await newPerson('Rory Reader', 'rory@othersch.example');
+    const reader = await person('Rory Reader', 'rory@othersch.example');
     await reader.goto(`${server.baseUrl}/practice`);
     await reader.getByLabel('Search case studies').fill('greeting volunteer');
     await reader.getByRole('button', { name: 'Search', exact: true }).click();
