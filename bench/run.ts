@@ -7,7 +7,8 @@
  *    ratio against brute force in the same run; a custom family for one school among 22,000 ≤ 20 ms; data-pack page
  *    p95 ≤ 50 ms at 20 connections.
  *  - practice: search over 100,000 generated case studies on PGlite and PostgreSQL, p95 ≤ 30 ms.
- * Options: --only=import,pages,families,families-pages,practice  --rows=50000  --duration=15 (seconds per page run)  --no-write (leave docs alone)
+ *  - brokerage: matching one need among 10,000 offers on PGlite and PostgreSQL, ≤ 50 ms; matching precision at 3.
+ * Options: --only=import,pages,families,families-pages,practice,brokerage  --rows=50000  --duration=15 (seconds per page run)  --no-write (leave docs alone)
  * Traffic goes only to 127.0.0.1; every loop is bounded.
  */
 import { spawn } from 'node:child_process';
@@ -21,16 +22,17 @@ import { importGias } from '../src/importers/gias.importer';
 import { generateGias } from './generate-gias';
 import { benchFamilies } from './families';
 import { benchPractice } from './practice';
+import { benchBrokerage } from './brokerage';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
-const only = new Set((args.get('only') ?? 'import,pages,families,families-pages,practice').split(','));
+const only = new Set((args.get('only') ?? 'import,pages,families,families-pages,practice,brokerage').split(','));
 const rows = Number(args.get('rows') ?? 50_000);
 const duration = Number(args.get('duration') ?? 15);
 const write = !args.has('no-write');
 const pgAdmin = process.env.TRELLIS_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 mkdirSync('bench/out', { recursive: true });
-const sections: Record<string, string[]> = { foundation: [], families: [], practice: [] };
+const sections: Record<string, string[]> = { foundation: [], families: [], practice: [], brokerage: [] };
 let section = 'foundation';
 const log = (line: string) => {
   console.log(line);
@@ -190,12 +192,21 @@ if (only.has('practice')) {
   }
   section = 'foundation';
 }
+if (only.has('brokerage')) {
+  section = 'brokerage';
+  const b = await benchBrokerage(pgAdmin);
+  log(`| Matching precision at 3 against a facilitator's picks (${b.precision.needs} demonstration needs, test/fixtures/matching-scenarios.ts) | ${b.precision.mean.toFixed(3)} | ≥ 0.7 | ${b.precision.mean >= 0.7 ? 'met' : '**missed**'} |`);
+  for (const r of b.results) {
+    log(`| Offers ranked for one need among ${r.offers.toLocaleString('en-GB')} open offers all on its theme and kind, ${r.label} (60 runs; ${r.shown.toLocaleString("en-GB")} within reach and ranked, the first 50 shown) | p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms | ≤ 50 ms | ${r.p95 <= 50 ? 'met' : '**missed**'} |`);
+  }
+  section = 'foundation';
+}
 if (only.has('import')) await benchImport();
 if (only.has('pages') || only.has('families-pages')) await benchPages();
 
 if (write) {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const titles: Record<string, string> = { foundation: 'Foundation: import and pages', families: 'Families and data packs', practice: 'Practice library search' };
+  const titles: Record<string, string> = { foundation: 'Foundation: import and pages', families: 'Families and data packs', practice: 'Practice library search', brokerage: 'Brokerage: matching' };
   const path = 'docs/benchmarks.md';
   let current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   for (const [name, lines] of Object.entries(sections)) {

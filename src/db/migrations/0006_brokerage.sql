@@ -120,6 +120,7 @@ CREATE INDEX "needs_open" ON "needs" USING btree ("status","theme");--> statemen
 CREATE INDEX "needs_organisation" ON "needs" USING btree ("organisation_id");--> statement-breakpoint
 CREATE INDEX "notifications_user" ON "notifications" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE INDEX "offers_open" ON "offers" USING btree ("status");--> statement-breakpoint
+CREATE INDEX "offers_updated" ON "offers" USING btree ("updated_at");--> statement-breakpoint
 CREATE INDEX "offers_themes" ON "offers" USING gin ("themes");--> statement-breakpoint
 CREATE INDEX "offers_organisation" ON "offers" USING btree ("organisation_id");--> statement-breakpoint
 CREATE INDEX "support_reviews_support" ON "support_reviews" USING btree ("support_id","created_at");--> statement-breakpoint

@@ -57,6 +57,12 @@ export interface Offer {
   createdAt: Date;
 }
 
+/** The few columns matching needs about an offer (reading whole rows of thousands of offers is the slow part). */
+export type OfferCandidate = Pick<
+  Offer,
+  'id' | 'organisationId' | 'organisationName' | 'organisationKind' | 'urn' | 'easting' | 'northing' | 'designations' | 'themes' | 'kinds' | 'phases' | 'placesLeft' | 'mode' | 'radiusKm' | 'visibility' | 'status'
+>;
+
 export interface Introduction {
   id: string;
   needId: string;
@@ -306,20 +312,40 @@ export class BrokerageRepository {
   }
 
   /** Open offers with a place left that could fit a need: on its theme, giving a kind of help it asks for. */
-  async openOffersFor(viewer: Viewer, theme: string, kinds: readonly string[]): Promise<Offer[]> {
-    const rows = await this.database.rows<Offer>(sql`
-      select ${OFFER_SELECT} from ${OFFER_FROM}
-      where f.status = 'open' and f.themes @> array[${theme}]::text[] and f.kinds && ${sql.param([...kinds])}::text[]
-        and f.places_taken < f.capacity and ${offerVisibleSql(viewer)}`);
+  /** Changes whenever an offer is added or changes (status, places): the version of `openOfferCandidates`. */
+  async offersVersion(): Promise<string> {
+    const [row] = await this.database.rows<{ v: string | null }>(sql`select max(updated_at)::text as v from offers`);
+    return row?.v ?? '';
+  }
+
+  /**
+   * Every open offer with a place left, with the few columns matching needs (reading whole rows of thousands of
+   * offers is the slow part; arrays travel as text because parsing thousands of array values costs more than the
+   * query on PGlite). The service keeps them in memory until `offersVersion` changes.
+   */
+  async openOfferCandidates(): Promise<OfferCandidate[]> {
+    const rows = await this.database.rows<Record<string, unknown>>(sql`
+      select f.id, f.organisation_id as "organisationId", o.name as "organisationName", o.kind as "organisationKind", o.urn,
+             coalesce(e.easting, o.easting) as easting, coalesce(e.northing, o.northing) as northing,
+             array_to_string(o.designations, ',') as designations, array_to_string(f.themes, ',') as themes, array_to_string(f.kinds, ',') as kinds,
+             array_to_string(f.phases, ',') as phases, f.capacity - f.places_taken as "placesLeft", f.mode, f.radius_km as "radiusKm", f.visibility, f.status
+      from ${OFFER_FROM}
+      where f.status = 'open' and f.places_taken < f.capacity`);
+    const split = (v: unknown) => (typeof v === 'string' && v ? v.split(',') : []);
+    return rows.map((r) => ({ ...r, designations: split(r.designations), themes: split(r.themes), kinds: split(r.kinds), phases: split(r.phases) }) as unknown as OfferCandidate);
+  }
+
+  async offersByIds(offerIds: readonly string[]): Promise<Offer[]> {
+    if (offerIds.length === 0) return [];
+    const rows = await this.database.rows<Offer>(sql`select ${OFFER_SELECT} from ${OFFER_FROM} where f.id = any(${ids(offerIds)})`);
     return rows.map(offer);
   }
 
-  /** Published case studies per organisation on a theme. */
-  async caseStudyCounts(organisationIds: readonly string[], theme: string): Promise<Map<string, number>> {
-    if (organisationIds.length === 0) return new Map();
+  /** Published case studies on a theme, per organisation (every organisation that has one). */
+  async caseStudyCounts(theme: string): Promise<Map<string, number>> {
     const rows = await this.database.rows<{ id: string; n: number }>(sql`
       select organisation_id as id, count(*)::int as n from case_studies
-      where status = 'published' and themes @> array[${theme}]::text[] and organisation_id = any(${ids(organisationIds)})
+      where status = 'published' and themes @> array[${theme}]::text[]
       group by organisation_id`);
     return new Map(rows.map((r) => [r.id, r.n]));
   }

@@ -105,7 +105,10 @@ export class FamilyRepository {
 
   /** Which models have a stored family for this school. */
   async modelsFor(urn: number): Promise<string[]> {
-    const rows = await this.database.rows<{ model: string }>(sql`select distinct model from families where urn = ${urn} order by model`);
+    // One index probe per model (the primary key starts with model, urn), not a scan of every family.
+    const rows = await this.database.rows<{ model: string }>(sql`
+      select b.model from family_builds b cross join lateral (select 1 from families f where f.model = b.model and f.urn = ${urn} limit 1) found
+      order by b.model`);
     return rows.map((r) => r.model);
   }
 

@@ -76,6 +76,8 @@ export const offers = pgTable(
   },
   (t) => [
     index('offers_open').on(t.status),
+    // max(updated_at) is the version of the matcher's in-memory offers: one index probe.
+    index('offers_updated').on(t.updatedAt),
     index('offers_themes').using('gin', t.themes),
     index('offers_organisation').on(t.organisationId),
     // Capacity can never be overdrawn, whatever the application does (concurrent accepts: one wins).

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { can, type Actor, type Resource } from '../../domain/access/policy';
 import { designationLabel, INTRODUCTION_WAIT_DAYS, REVIEW_INTERVAL_DAYS } from '../../domain/brokerage/catalogue';
-import { rankNeeds, rankOffers, type Match, type NeedFacts, type OfferFacts, type PairEvidence } from '../../domain/brokerage/matching';
+import { gateFailure, rankNeeds, rankOffers, scorePair, type Match, type NeedFacts, type OfferFacts, type PairEvidence } from '../../domain/brokerage/matching';
 import { formatMeasureValue, MEASURES, measureByCode } from '../../domain/measures/catalogue';
 import { practicePhaseFromGias, themeLabel } from '../../domain/practice/themes';
 import { formatAcademicYear } from '../../domain/schools/years';
@@ -11,7 +11,7 @@ import { INPUTS, MODEL_IDS, PRESET_MODELS, type ModelId } from '../../domain/sim
 import { brightSpots } from '../../domain/statistics/data-pack';
 import type { Database } from '../../db/client';
 import { AccountRepository } from '../../db/repositories/account.repository';
-import { BrokerageRepository, type Contact, type Introduction, type ListFilter, type Need, type Offer, type Support, type Viewer } from '../../db/repositories/brokerage.repository';
+import { BrokerageRepository, type Contact, type Introduction, type ListFilter, type Need, type Offer, type OfferCandidate, type Support, type Viewer } from '../../db/repositories/brokerage.repository';
 import { CaseStudyRepository } from '../../db/repositories/case-study.repository';
 import { EstablishmentRepository } from '../../db/repositories/establishment.repository';
 import { FamilyRepository } from '../../db/repositories/family.repository';
@@ -22,7 +22,7 @@ import type { Mailer } from '../accounts/mailer';
 import type { AcceptForm, CloseForm, DeclineForm, IntroductionForm, NeedForm, OfferForm, ReviewForm } from './brokerage.schema';
 
 export const needResource = (n: Need): Resource => ({ type: 'need', organisationId: n.organisationId, visibility: n.visibility, visibleTo: n.visibleTo, status: n.status });
-export const offerResource = (o: Offer): Resource => ({ type: 'offer', organisationId: o.organisationId, visibility: o.visibility, status: o.status });
+export const offerResource = (o: Pick<Offer, 'organisationId' | 'visibility' | 'status'>): Resource => ({ type: 'offer', organisationId: o.organisationId, visibility: o.visibility, status: o.status });
 const introductionResource = (i: Introduction): Resource => ({
   type: 'introduction',
   needOrganisationId: i.needOrganisationId,
@@ -66,6 +66,9 @@ export class BrokerageService {
   private readonly studies: CaseStudyRepository;
   private readonly establishments: EstablishmentRepository;
   private inputsCache: { version: number; data: Promise<InputsByDataset> } | null = null;
+  /** Each school's latest value of a measure, by measure code, kept until the data change. */
+  private offerCache: { version: string; offers: Promise<OfferCandidate[]> } | null = null;
+  private measureCache: { version: number; byMeasure: Map<string, Promise<Map<number, { year: number; value: number | null }>>> } | null = null;
 
   constructor(
     private readonly database: Database,
@@ -99,6 +102,42 @@ export class BrokerageService {
       data.catch(() => (this.inputsCache = null));
     }
     return this.inputsCache.data;
+  }
+
+  /**
+   * Open offers the actor may see that could fit a need (its theme, a kind it asks for), from memory: read again only
+   * when an offer changes (one cheap query per call), so ranking thousands of offers does not read thousands of rows.
+   */
+  private async candidateOffers(actor: Actor, theme: string, kinds: readonly string[]): Promise<OfferCandidate[]> {
+    const version = await this.repo.offersVersion();
+    if (!this.offerCache || this.offerCache.version !== version) {
+      const offers = this.repo.openOfferCandidates();
+      this.offerCache = { version, offers };
+      offers.catch(() => (this.offerCache = null));
+    }
+    return (await this.offerCache.offers).filter((o) => o.themes.includes(theme) && o.kinds.some((k) => kinds.includes(k)) && can(actor, 'offer:read', offerResource(o)));
+  }
+
+  /** Every school's latest value of each measure (one query per measure, then memory). */
+  private async latestValues(codes: readonly string[]): Promise<Map<string, Map<number, { year: number; value: number | null }>>> {
+    const version = await this.importRuns.dataVersion();
+    if (!this.measureCache || this.measureCache.version !== version) this.measureCache = { version, byMeasure: new Map() };
+    const cache = this.measureCache.byMeasure;
+    const out = new Map<string, Map<number, { year: number; value: number | null }>>();
+    for (const code of codes) {
+      let values = cache.get(code);
+      if (!values) {
+        values = this.database
+          .rows<{ urn: string; year: number; value: number | null }>(sql`
+            select distinct on (entity_code) entity_code as urn, year::int as year, value from measure_values
+            where entity_type = 'school' and measure = ${code} order by entity_code, year desc`)
+          .then((rows) => new Map(rows.map((r) => [Number(r.urn), { year: r.year, value: r.value }])));
+        values.catch(() => cache.delete(code));
+        cache.set(code, values);
+      }
+      out.set(code, await values);
+    }
+    return out;
   }
 
   // Needs and offers
@@ -228,7 +267,7 @@ export class BrokerageService {
     return { id: n.id, organisationId: n.organisationId, organisationName: n.organisationName, theme: n.theme, kinds: n.kinds, phase: n.phase, location: n.easting != null && n.northing != null ? { easting: n.easting, northing: n.northing } : null };
   }
 
-  private offerFacts(o: Offer): OfferFacts {
+  private offerFacts(o: OfferCandidate): OfferFacts {
     return {
       id: o.id,
       organisationId: o.organisationId,
@@ -252,21 +291,24 @@ export class BrokerageService {
   }
 
   /** The facts about each (need, offer) pair that the matcher judges: similarity, the measure, case studies, designations. */
-  private async evidence(need: Need, offers: readonly Offer[], modelId: ModelId | null): Promise<{ pairs: Map<string, PairEvidence>; brightSpotsByMeasure: Map<string, { urn: number; value: number; by: number }[]> }> {
+  private async evidence(
+    need: Need,
+    offers: readonly OfferCandidate[],
+    modelId: ModelId | null,
+  ): Promise<{ pairs: Map<string, PairEvidence>; brightSpotsByMeasure: Map<string, { urn: number; value: number; by: number }[]>; sentences: Map<string, () => string> }> {
     const needUrn = need.organisationKind === 'school' ? need.urn : null;
     const family = modelId && needUrn ? await this.families.family(modelId, needUrn) : [];
     const familyEdge = family.length ? Math.max(...family.map((f) => f.distance)) : 0;
     const memberUrns = family.map((f) => f.memberUrn);
-    const offerUrns = offers.map((o) => o.urn).filter((u): u is number => u !== null);
-    const measureRows = needUrn && need.measures.length ? await this.measures.latestForSchools([...new Set([needUrn, ...memberUrns, ...offerUrns])], need.measures) : [];
-    const valueOf = new Map(measureRows.map((r) => [`${r.entityCode}|${r.measure}`, r]));
+    const latest = needUrn && need.measures.length ? await this.latestValues(need.measures) : new Map<string, Map<number, { year: number; value: number | null }>>();
+    const valueOf = (urn: number, code: string) => latest.get(code)?.get(urn);
     const brightSpotsByMeasure = new Map<string, { urn: number; value: number; by: number }[]>();
     for (const code of need.measures) {
       const def = measureByCode(code);
-      const own = needUrn ? valueOf.get(`${needUrn}|${code}`) : undefined;
+      const own = needUrn ? valueOf(needUrn, code) : undefined;
       if (!def || !own || own.value === null) continue;
       const members = memberUrns.map((urn) => {
-        const v = valueOf.get(`${urn}|${code}`);
+        const v = valueOf(urn, code);
         return { urn, value: v && v.year === own.year ? v.value : null };
       });
       brightSpotsByMeasure.set(code, brightSpots(own.value, members, { direction: def.direction, meaningfulDifference: def.meaningfulDifference ?? Infinity }));
@@ -282,8 +324,9 @@ export class BrokerageService {
       scales = byGroup[phase] ?? null;
     }
     const needInputs = needUrn ? source?.get(needUrn) : undefined;
-    const counts = await this.repo.caseStudyCounts([...new Set(offers.map((o) => o.organisationId))], need.theme);
+    const counts = offers.length ? await this.repo.caseStudyCounts(need.theme) : new Map<string, number>();
     const pairs = new Map<string, PairEvidence>();
+    const sentences = new Map<string, () => string>();
     for (const o of offers) {
       let similarity: PairEvidence['similarity'] = null;
       let similarityAbsent: string | undefined;
@@ -301,17 +344,18 @@ export class BrokerageService {
             return s > 0 ? model.weights[j]! * (((a as number) - (b as number)) / s) ** 2 : 0;
           });
           const total = terms.reduce((x, y) => x + y, 0);
-          const sentence = explainSimilarity(
-            model.inputs.map((name, j) => ({ input: INPUTS[name]!, school: values[j]![0] as number, member: values[j]![1] as number, scale: scales![j]!, share: total > 0 ? terms[j]! / total : 0 })),
+          // The sentence is made only for the matches shown (see `matchesForNeed`): thousands of offers may be scored.
+          sentences.set(o.id, () =>
+            explainSimilarity(model.inputs.map((name, j) => ({ input: INPUTS[name]!, school: values[j]![0] as number, member: values[j]![1] as number, scale: scales![j]!, share: total > 0 ? terms[j]! / total : 0 }))),
           );
-          similarity = { distance: Math.sqrt(total), familyEdge, sentence };
+          similarity = { distance: Math.sqrt(total), familyEdge, sentence: '' };
         }
       }
       let measure: PairEvidence['measure'] = null;
       for (const code of need.measures) {
         const def = measureByCode(code);
-        const own = needUrn ? valueOf.get(`${needUrn}|${code}`) : undefined;
-        const theirs = o.urn ? valueOf.get(`${o.urn}|${code}`) : undefined;
+        const own = needUrn ? valueOf(needUrn, code) : undefined;
+        const theirs = o.urn ? valueOf(o.urn, code) : undefined;
         if (!def || !own || !theirs || own.value === null || theirs.value === null || own.year !== theirs.year || def.direction === 'none') continue;
         const better = def.direction === 'higher' ? theirs.value - own.value : own.value - theirs.value;
         measure = {
@@ -335,23 +379,33 @@ export class BrokerageService {
         designations: o.designations.map(designationLabel),
       });
     }
-    return { pairs, brightSpotsByMeasure };
+    return { pairs, brightSpotsByMeasure, sentences };
   }
 
   /** Offers for a need, ranked, with reasons. The need's organisation and facilitators see this. */
-  async matchesForNeed(actor: Actor, id: string, requestedModel?: ModelId): Promise<MatchList & { need: Need }> {
+  async matchesForNeed(actor: Actor, id: string, requestedModel?: ModelId, limit = MATCH_LIMIT): Promise<MatchList & { need: Need; total: number }> {
     const need = await this.readNeed(actor, id);
     if (!can(actor, 'need:matches', needResource(need))) throw new ForbiddenError('Only the organisation that posted this need, and facilitators, see its matches.');
-    const offers = await this.repo.openOffersFor(this.viewer(actor), need.theme, need.kinds);
+    const facts = this.needFacts(need);
+    // The matcher's gates first (theme, kind, places, reach), so evidence is gathered only for offers that can be shown.
+    const offers = (await this.candidateOffers(actor, need.theme, need.kinds)).filter((o) => gateFailure(facts, this.offerFacts(o)) === null);
     const modelId = await this.modelFor(need.organisationKind === 'school' ? need.urn : null, requestedModel);
-    const { pairs } = await this.evidence(need, offers, modelId);
-    const byId = new Map(offers.map((o) => [o.id, o]));
-    const matches = rankOffers(this.needFacts(need), offers.map((o) => ({ offer: this.offerFacts(o), evidence: pairs.get(o.id)! })));
+    const { pairs, sentences } = await this.evidence(need, offers, modelId);
+    const all = rankOffers(facts, offers.map((o) => ({ offer: this.offerFacts(o), evidence: pairs.get(o.id)! })));
+    const ranked = all.slice(0, limit);
+    const byId = new Map((await this.repo.offersByIds(ranked.map((m) => m.offerId))).map((o) => [o.id, o]));
+    // Reasons for the matches shown, now with the similarity sentence (scores do not depend on it).
+    const matches = ranked.map((m) => {
+      const evidence = pairs.get(m.offerId)!;
+      const sentence = sentences.get(m.offerId);
+      return sentence && evidence.similarity ? scorePair(facts, this.offerFacts(byId.get(m.offerId)!), { ...evidence, similarity: { ...evidence.similarity, sentence: sentence() } }, 'need')! : m;
+    });
     return {
       need,
       model: modelId ? { id: modelId, label: PRESET_MODELS[modelId].label } : null,
       modelNote: modelId ? null : `${need.organisationName} has no family under a similar-schools model, so no match has a similarity part.`,
       matches: matches.map((m) => ({ match: m, offer: byId.get(m.offerId)! })),
+      total: all.length,
     };
   }
 
@@ -363,8 +417,10 @@ export class BrokerageService {
     const candidates: { need: NeedFacts; evidence: PairEvidence }[] = [];
     for (const need of needs) {
       const modelId = await this.modelFor(need.organisationKind === 'school' ? need.urn : null);
-      const { pairs } = await this.evidence(need, [offer], modelId);
-      candidates.push({ need: this.needFacts(need), evidence: pairs.get(offer.id)! });
+      const { pairs, sentences } = await this.evidence(need, [offer], modelId);
+      const evidence = pairs.get(offer.id)!;
+      const sentence = sentences.get(offer.id);
+      candidates.push({ need: this.needFacts(need), evidence: sentence && evidence.similarity ? { ...evidence, similarity: { ...evidence.similarity, sentence: sentence() } } : evidence });
     }
     const byId = new Map(needs.map((n) => [n.id, n]));
     return { offer, model: null, modelNote: "Each need's school is compared under its own default similar-schools model.", matches: rankNeeds(this.offerFacts(offer), candidates).map((m) => ({ match: m, need: byId.get(m.needId)! })) };
@@ -566,3 +622,5 @@ export class BrokerageService {
 }
 
 export const MATCH_MODELS = MODEL_IDS;
+/** Matches shown on a page or returned by the API, best first. */
+export const MATCH_LIMIT = 50;
