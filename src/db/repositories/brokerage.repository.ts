@@ -501,6 +501,15 @@ export class BrokerageRepository {
     await this.database.rows(sql`update notifications set read_at = now() where user_id = ${userId} and read_at is null`);
   }
 
+  /** Organisations that have worked with this one through an agreed support (either side, open or closed). */
+  async partnerOrganisations(organisationId: string): Promise<string[]> {
+    const rows = await this.database.rows<{ id: string }>(sql`
+      select distinct case when n.organisation_id = ${organisationId} then f.organisation_id else n.organisation_id end as id
+      from supports s join needs n on n.id = s.need_id join offers f on f.id = s.offer_id
+      where n.organisation_id = ${organisationId} or f.organisation_id = ${organisationId}`);
+    return rows.map((r) => r.id);
+  }
+
   /** Organisations a need can be shown to, by name. */
   async organisationChoices(): Promise<{ id: string; name: string }[]> {
     return this.database.rows(sql`select id, name from organisations order by name, id limit 5000`);

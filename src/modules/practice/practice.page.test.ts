@@ -174,7 +174,30 @@ describe('the case-study workflow', () => {
     await author.get(path);
     const refused = await author.post(`${path}/co-authors`, { coAuthorEmail: outsider });
     expect(refused.status).toBe(400);
-    expect(refused.body).toContain('is not a member of Co-writing Charity');
+    expect(refused.body).toContain('is not a member of Co-writing Charity or of an organisation it works with through Trellis');
+  });
+
+  it('adds a co-author from a partner organisation: one that has agreed support with the study’s organisation', async () => {
+    const { client: author } = await person('partnered');
+    await author.submit('/organisations/new', '/organisations', { kind: 'charity', name: 'Partnered Charity' });
+    const { client: partner, email: partnerEmail } = await person('partner');
+    await partner.submit('/organisations/new', '/organisations', { kind: 'youth-service', name: 'Partner Youth Service' });
+    const accounts = t.app.services.accounts.accounts;
+    const orgOf = async (name: string) => (await t.database.rows<{ id: string }>(sql`select id from organisations where name = ${name}`))[0]!.id;
+    await author.get('/practice/new');
+    const path = (await author.post('/practice', { ...STUDY, organisationId: await orgOf('Partnered Charity') })).location!;
+    await author.get(path);
+    expect((await author.post(`${path}/co-authors`, { coAuthorEmail: partnerEmail })).status).toBe(400); // not yet partners
+    // The two agree a support through brokerage: now they are partner organisations.
+    const brokerage = t.app.services.brokerage.repo;
+    const lead = (await accounts.userByEmail(partnerEmail))!;
+    const need = await brokerage.createNeed({ organisationId: await orgOf('Partnered Charity'), createdBy: null, title: 'Youth work', description: '', theme: 'attendance', measures: [], phase: 'secondary', kinds: ['mentoring'], timeFrame: '', urgency: 'low', visibility: 'facilitators', visibleTo: [], demonstration: false });
+    const offer = await brokerage.createOffer({ organisationId: await orgOf('Partner Youth Service'), createdBy: lead.id, title: 'Mentoring', description: '', themes: ['attendance'], kinds: ['mentoring'], phases: ['secondary'], capacity: 1, mode: 'remote', radiusKm: null, cost: 'free', visibility: 'public', demonstration: false });
+    const intro = (await brokerage.createIntroduction({ needId: need, offerId: offer, requestedBy: 'need', requestedByUser: null, message: 'Hello' }))!;
+    await brokerage.accept({ introductionId: intro, userId: lead.id, objectives: [{ text: 'Mentor six pupils', measure: null }], startsOn: '2027-01-01', endsOn: '2027-04-01', contacts: [] });
+    await author.get(path);
+    expect((await author.post(`${path}/co-authors`, { coAuthorEmail: partnerEmail })).status).toBe(303);
+    expect((await partner.get(`${path}/edit`)).status).toBe(200);
   });
 
   it('an author cannot publish their own study; only a facilitator can', async () => {

@@ -8,6 +8,7 @@ import { EstablishmentRepository } from '../../db/repositories/establishment.rep
 import { FamilyRepository } from '../../db/repositories/family.repository';
 import { MeasureRepository } from '../../db/repositories/measure.repository';
 import { AccountRepository } from '../../db/repositories/account.repository';
+import { BrokerageRepository } from '../../db/repositories/brokerage.repository';
 import { ConflictError, ForbiddenError, FormError, NotFoundError, SignInRequiredError } from '../../web/errors';
 import type { Mailer } from '../accounts/mailer';
 import { contextFromForm, type CaseStudyForm, type PracticeQuery } from './practice.schema';
@@ -53,6 +54,7 @@ export class PracticeService {
   private readonly measures: MeasureRepository;
   private readonly families: FamilyRepository;
   private readonly accounts: AccountRepository;
+  private readonly brokerage: BrokerageRepository;
 
   constructor(
     database: Database,
@@ -64,6 +66,7 @@ export class PracticeService {
     this.measures = new MeasureRepository(database);
     this.families = new FamilyRepository(database);
     this.accounts = new AccountRepository(database);
+    this.brokerage = new BrokerageRepository(database);
   }
 
   /** The school's context from the data, to start a study with (the author can edit it, never retypes it). */
@@ -151,16 +154,19 @@ export class PracticeService {
   }
 
   /**
-   * Adds a co-author: a colleague in the study's organisation (partner organisations join when partnerships land).
-   * Co-authors can edit and submit, and receive learn-more requests.
+   * Adds a co-author: a colleague in the study's organisation or in a partner organisation — one it has worked with
+   * through an agreed support in Trellis. Co-authors can edit and submit, and receive learn-more requests.
    */
   async addCoAuthor(actor: Actor, id: string, email: string): Promise<void> {
     const study = await this.read(actor, id);
     if (!can(actor, 'case-study:edit', resourceOf(study))) throw new ForbiddenError();
     const person = await this.accounts.userByEmail(email);
-    const members = await this.accounts.members(study.organisationId);
-    if (!person || !members.some((m) => m.userId === person.id)) {
-      throw new FormError([{ field: 'coAuthorEmail', message: `${email} is not a member of ${study.organisationName}: invite them to the organisation first` }]);
+    const organisations = [study.organisationId, ...(await this.brokerage.partnerOrganisations(study.organisationId))];
+    const memberships = person ? await this.accounts.membershipsOf(person.id) : [];
+    if (!person || !memberships.some((m) => organisations.includes(m.organisation.id))) {
+      throw new FormError([
+        { field: 'coAuthorEmail', message: `${email} is not a member of ${study.organisationName} or of an organisation it works with through Trellis: invite them to the organisation first` },
+      ]);
     }
     await this.studies.addAuthor(id, person.id);
     await this.studies.addEvent(id, 'co-author-added', actor.kind === 'user' ? actor.userId : null, person.displayName);
