@@ -127,11 +127,15 @@ const MATRIX: Record<string, Row> = {
   'GET /support/needs.csv': all(200),
   'GET /support/needs/:id': row(404, 200, 200, 404, 200, 404),
   'POST /support/needs/:id/close': row('signin', 303, 303, 404, 403, 404),
+  'GET /support/needs/:id/edit': row('signin', 200, 200, 404, 403, 404),
+  'POST /support/needs/:id': row('signin', 303, 303, 404, 403, 404),
   'GET /support/offers/new': signedIn(200),
   'POST /support/offers': row('signin', 303, 303, 403, 403, 403),
   'GET /support/offers.csv': all(200),
   'GET /support/offers/:id': all(200),
   'POST /support/offers/:id/close': row('signin', 403, 403, 303, 403, 403),
+  'GET /support/offers/:id/edit': row('signin', 403, 403, 200, 403, 403),
+  'POST /support/offers/:id': row('signin', 403, 403, 303, 403, 403),
   'POST /support/introductions': row('signin', 303, 303, 404, 303, 404),
   'GET /support/introductions/:id': row(404, 200, 200, 200, 200, 404),
   'POST /support/introductions/:id/accept': row('signin', 403, 403, 303, 403, 404),
@@ -347,11 +351,17 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
     case 'POST /support/offers':
       return { url: '/support/offers', body: { organisationId: w.orgA, title: 'Visits', themes: 'attendance', kinds: 'visit', phases: 'secondary', capacity: '2', mode: 'remote' } };
     case 'GET /support/needs/:id':
+    case 'GET /support/needs/:id/edit':
     case 'GET /api/v1/needs/:id/matches':
       return { url: route.slice(4).replace(':id', w.need) };
+    case 'POST /support/needs/:id':
+      return { url: `/support/needs/${w.need}`, body: { title: 'Changed', theme: 'attendance', phase: 'secondary', kinds: 'visit' } };
+    case 'POST /support/offers/:id':
+      return { url: `/support/offers/${w.offer}`, body: { title: 'Changed', themes: 'attendance', kinds: 'visit', phases: 'secondary', capacity: '3', mode: 'remote' } };
     case 'POST /support/needs/:id/close':
       return { url: `/support/needs/${w.need}/close`, body: {} };
     case 'GET /support/offers/:id':
+    case 'GET /support/offers/:id/edit':
     case 'GET /api/v1/offers/:id/matches':
       return { url: route.slice(4).replace(':id', w.offer) };
     case 'POST /support/offers/:id/close':

@@ -273,6 +273,20 @@ export class BrokerageRepository {
     return rows.map(need);
   }
 
+  async updateNeed(id: string, input: Pick<Need, 'title' | 'description' | 'theme' | 'measures' | 'phase' | 'kinds' | 'timeFrame' | 'urgency' | 'visibility' | 'visibleTo'>): Promise<void> {
+    await this.transaction(async (repo) => {
+      await repo.database.rows(sql`
+        update needs set title = ${input.title}, description = ${input.description}, theme = ${input.theme}, measures = ${sql.param(input.measures)}::text[],
+          phase = ${input.phase}, kinds = ${sql.param(input.kinds)}::text[], time_frame = ${input.timeFrame}, urgency = ${input.urgency},
+          visibility = ${input.visibility}, updated_at = now()
+        where id = ${id}`);
+      await repo.database.rows(sql`delete from need_visible_to where need_id = ${id}`);
+      for (const organisationId of input.visibility === 'named' ? input.visibleTo : []) {
+        await repo.database.rows(sql`insert into need_visible_to (need_id, organisation_id) values (${id}, ${organisationId}) on conflict do nothing`);
+      }
+    });
+  }
+
   async setNeedStatus(id: string, status: 'open' | 'closed'): Promise<void> {
     await this.database.rows(sql`update needs set status = ${status}, updated_at = now() where id = ${id}`);
   }
@@ -305,6 +319,16 @@ export class BrokerageRepository {
     const where = [offerVisibleSql(viewer), ...filters('f', f)];
     const rows = await this.database.rows<Offer>(sql`select ${OFFER_SELECT} from ${OFFER_FROM} where ${sql.join(where, sql` and `)} order by f.created_at desc, f.id limit ${limit}`);
     return rows.map(offer);
+  }
+
+  /** Saves an offer's terms; false (nothing written) when the new capacity is below the places already taken. */
+  async updateOffer(id: string, input: Pick<Offer, 'title' | 'description' | 'themes' | 'kinds' | 'phases' | 'capacity' | 'mode' | 'radiusKm' | 'cost' | 'visibility'>): Promise<boolean> {
+    const rows = await this.database.rows(sql`
+      update offers set title = ${input.title}, description = ${input.description}, themes = ${sql.param(input.themes)}::text[], kinds = ${sql.param(input.kinds)}::text[],
+        phases = ${sql.param(input.phases)}::text[], capacity = ${input.capacity}, mode = ${input.mode}, radius_km = ${input.radiusKm}, cost = ${input.cost},
+        visibility = ${input.visibility}, updated_at = now()
+      where id = ${id} and places_taken <= ${input.capacity} returning id`);
+    return rows.length === 1;
   }
 
   async setOfferStatus(id: string, status: 'open' | 'closed'): Promise<void> {

@@ -215,6 +215,28 @@ describe('introductions and agreed support', () => {
   });
 });
 
+describe('changing needs and offers', () => {
+  it('changes a need (here to public, so the open API lists it) and refuses a capacity below the places taken', async () => {
+    await holte.client.get(`/support/needs/${needId}/edit`);
+    expect(holte.client.lastHtml!.querySelector('#title')!.getAttribute('value')).toBe(NEED.title);
+    const changed = await holte.client.post(`/support/needs/${needId}`, { ...NEED, title: 'Persistent absence in years 9 and 10', visibility: 'public' });
+    expect(changed.status).toBe(303);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/needs' })).body).toContain('Persistent absence in years 9 and 10');
+    const [taken] = await t.database.rows<{ id: string; organisation: string }>(sql`
+      select f.id, f.organisation_id as organisation from offers f where f.places_taken > 0 and f.title = 'One place only'`);
+    const giverSession = (await t.database.rows<{ email: string }>(sql`select u.email from users u join memberships m on m.user_id = u.id where m.organisation_id = ${taken!.organisation}`))[0]!.email;
+    expect(giverSession).toContain('giver');
+    const giver = new TestClient(t.app, '10.60.201.1');
+    await giver.submit('/sign-in', '/sign-in', { email: giverSession, password: PASSWORD });
+    await giver.get(`/support/offers/${taken!.id}/edit`);
+    const refused = await giver.post(`/support/offers/${taken!.id}`, { ...OFFER, title: 'No places now', capacity: '0' });
+    expect(refused.status).toBe(400);
+    expect(textOf(refused.html.querySelector('.govuk-error-summary'))).toContain('1 place is taken by agreed supports: the number of places cannot be below that');
+    const [after] = await t.database.rows<{ title: string; capacity: number }>(sql`select title, capacity from offers where id = ${taken!.id}`);
+    expect(after).toEqual({ title: 'One place only', capacity: 1 });
+  });
+});
+
 describe('demonstration content and the open API', () => {
   it('ships at least 15 needs and 15 offers among sample schools, the council and two agencies, some public', async () => {
     const [row] = await t.database.rows<{ needs: number; offers: number; kinds: string[]; publicNeeds: number; publicOffers: number }>(sql`
@@ -227,8 +249,8 @@ describe('demonstration content and the open API', () => {
     expect(row!.offers).toBeGreaterThanOrEqual(15);
     expect(row!.kinds).toEqual(['health', 'independent-school', 'local-authority', 'school', 'youth-service']);
     expect(row!.publicNeeds).toBeGreaterThan(0);
-    const needs = (await t.app.inject({ method: 'GET', url: '/api/v1/needs' })).json() as { needs: { visibility: string }[] };
-    expect(needs.needs.length).toBe(row!.publicNeeds);
+    const needs = (await t.app.inject({ method: 'GET', url: '/api/v1/needs' })).json() as { needs: { visibility: string; demonstration: boolean }[] };
+    expect(needs.needs.filter((x) => x.demonstration).length).toBe(row!.publicNeeds);
     expect(new Set(needs.needs.map((x) => x.visibility))).toEqual(new Set(['public']));
     const offers = (await t.app.inject({ method: 'GET', url: '/api/v1/offers?theme=attendance' })).json() as { offers: { themes: string[]; visibility: string }[] };
     expect(offers.offers.every((o) => o.themes.includes('attendance') && o.visibility === 'public')).toBe(true);

@@ -26,7 +26,7 @@ import { PHASES_FOR_PRACTICE, THEMES, themeLabel } from '../../domain/practice/t
 import { PRESET_MODELS, type ModelId } from '../../domain/similarity/models';
 import type { Need, Offer, Support } from '../../db/repositories/brokerage.repository';
 import { toCsv } from '../../web/csv';
-import { BadRequestError, SignInRequiredError } from '../../web/errors';
+import { BadRequestError, ForbiddenError, SignInRequiredError } from '../../web/errors';
 import { handleForm, zodFieldErrors } from '../../web/forms';
 import { AcceptForm, CloseForm, DeclineForm, IdParams, IntroductionForm, ListQuery, MatchQuery, NeedForm, OfferForm, ReviewForm } from './brokerage.schema';
 import type { MatchList } from './brokerage.service';
@@ -168,7 +168,7 @@ export async function brokerageRoutes(app: FastifyInstance): Promise<void> {
 
   const needPage = async (request: FastifyRequest, measures: unknown) => ({
     template: 'brokerage/views/need-form.njk',
-    context: { title: 'Ask for support', organisations: requireUser(request).memberships, options, measuresWithData: measures, allOrganisations: await brokerage.repo.organisationChoices(), breadcrumbs: crumbs({ text: 'Ask for support' }) },
+    context: { title: 'Ask for support', action: '/support/needs', organisations: requireUser(request).memberships, options, measuresWithData: measures, allOrganisations: await brokerage.repo.organisationChoices(), breadcrumbs: crumbs({ text: 'Ask for support' }) },
   });
 
   r.get('/support/needs/new', { schema: hide }, async (request, reply) => {
@@ -220,6 +220,29 @@ export async function brokerageRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
+  const editNeedPage = async (request: FastifyRequest, need: Need) => {
+    const page = await needPage(request, await brokerage.measuresWithData(need.organisationKind === 'school' ? need.urn : null));
+    return { template: page.template, context: { ...page.context, title: 'Change the need', action: `/support/needs/${need.id}`, editing: true, breadcrumbs: crumbs({ text: need.title, href: `/support/needs/${need.id}` }, { text: 'Change' }) } };
+  };
+
+  r.get('/support/needs/:id/edit', { schema: { ...hide, params: IdParams } }, async (request, reply) => {
+    requireUser(request);
+    const need = await brokerage.readNeed(request.actor, request.params.id);
+    if (!brokerage.canManageNeed(request.actor, need)) throw new ForbiddenError('Only members of the organisation that posted this need can change it.');
+    const page = await editNeedPage(request, need);
+    return reply.page(page.template, { ...page.context, values: need });
+  });
+
+  r.post('/support/needs/:id', { schema: { ...hide, params: IdParams } }, async (request, reply) => {
+    requireUser(request);
+    const need = await brokerage.readNeed(request.actor, request.params.id);
+    const page = await editNeedPage(request, need);
+    return handleForm(reply, page, NeedForm, { ...(request.body as object), organisationId: need.organisationId }, async (form) => {
+      await brokerage.updateNeed(request.actor, need.id, form);
+      return reply.redirect(`/support/needs/${need.id}`, 303);
+    });
+  });
+
   r.post('/support/needs/:id/close', { schema: { ...hide, params: IdParams } }, async (request, reply) => {
     requireUser(request);
     await brokerage.closeNeed(request.actor, request.params.id);
@@ -230,7 +253,7 @@ export async function brokerageRoutes(app: FastifyInstance): Promise<void> {
 
   const offerPage = (request: FastifyRequest) => ({
     template: 'brokerage/views/offer-form.njk',
-    context: { title: 'Offer support', organisations: requireUser(request).memberships, options, breadcrumbs: crumbs({ text: 'Offer support' }) },
+    context: { title: 'Offer support', action: '/support/offers', organisations: requireUser(request).memberships, options, breadcrumbs: crumbs({ text: 'Offer support' }) },
   });
 
   r.get('/support/offers/new', { schema: hide }, async (request, reply) => {
@@ -261,6 +284,28 @@ export async function brokerageRoutes(app: FastifyInstance): Promise<void> {
     const offer = await brokerage.readOffer(request.actor, request.params.id);
     const list = brokerage.canSeeOfferMatches(request.actor, offer) ? await brokerage.matchesForOffer(request.actor, offer.id) : null;
     return reply.page('brokerage/views/offer.njk', { title: offer.title, offer, list, canManage: brokerage.canManageOffer(request.actor, offer), weights: WEIGHTS_TEXT, ...labels, breadcrumbs: crumbs({ text: offer.title }) });
+  });
+
+  const editOfferPage = (request: FastifyRequest, offer: Offer) => {
+    const page = offerPage(request);
+    return { template: page.template, context: { ...page.context, title: 'Change the offer', action: `/support/offers/${offer.id}`, editing: true, breadcrumbs: crumbs({ text: offer.title, href: `/support/offers/${offer.id}` }, { text: 'Change' }) } };
+  };
+
+  r.get('/support/offers/:id/edit', { schema: { ...hide, params: IdParams } }, async (request, reply) => {
+    requireUser(request);
+    const offer = await brokerage.readOffer(request.actor, request.params.id);
+    if (!brokerage.canManageOffer(request.actor, offer)) throw new ForbiddenError('Only members of the organisation that posted this offer can change it.');
+    const page = editOfferPage(request, offer);
+    return reply.page(page.template, { ...page.context, values: { ...offer, capacity: String(offer.capacity), radiusKm: offer.radiusKm === null ? '' : String(offer.radiusKm) } });
+  });
+
+  r.post('/support/offers/:id', { schema: { ...hide, params: IdParams } }, async (request, reply) => {
+    requireUser(request);
+    const offer = await brokerage.readOffer(request.actor, request.params.id);
+    return handleForm(reply, editOfferPage(request, offer), OfferForm, { ...(request.body as object), organisationId: offer.organisationId }, async (form) => {
+      await brokerage.updateOffer(request.actor, offer.id, form);
+      return reply.redirect(`/support/offers/${offer.id}`, 303);
+    });
   });
 
   r.post('/support/offers/:id/close', { schema: { ...hide, params: IdParams } }, async (request, reply) => {

@@ -170,6 +170,26 @@ export class BrokerageService {
 
   async createNeed(actor: Actor, form: NeedForm, demonstration = false): Promise<string> {
     const organisation = await this.postingOrganisation(actor, form.organisationId);
+    await this.checkNeedForm(organisation, form);
+    return this.repo.createNeed({
+      organisationId: organisation.id,
+      createdBy: userId(actor),
+      title: form.title,
+      description: form.description,
+      theme: form.theme,
+      measures: form.measures,
+      phase: form.phase,
+      kinds: form.kinds,
+      timeFrame: form.timeFrame,
+      urgency: form.urgency,
+      visibility: form.visibility,
+      visibleTo: form.visibility === 'named' ? form.visibleTo : [],
+      demonstration,
+    });
+  }
+
+  /** The measures must be ones the school has data for; named organisations must exist. */
+  private async checkNeedForm(organisation: { name: string; urn: number | null }, form: NeedForm): Promise<void> {
     const withData = new Set((await this.measuresWithData(organisation.urn)).map((m) => m.code));
     const missing = form.measures.filter((m) => !withData.has(m));
     if (missing.length) {
@@ -187,21 +207,23 @@ export class BrokerageService {
         if (!(await this.accounts.organisation(id))) throw new FormError([{ field: 'visibleTo', message: 'One of the named organisations does not exist' }]);
       }
     }
-    return this.repo.createNeed({
-      organisationId: organisation.id,
-      createdBy: userId(actor),
-      title: form.title,
-      description: form.description,
-      theme: form.theme,
-      measures: form.measures,
-      phase: form.phase,
-      kinds: form.kinds,
-      timeFrame: form.timeFrame,
-      urgency: form.urgency,
-      visibility: form.visibility,
-      visibleTo: form.visibility === 'named' ? form.visibleTo : [],
-      demonstration,
-    });
+  }
+
+  async updateNeed(actor: Actor, id: string, form: NeedForm): Promise<void> {
+    const need = await this.readNeed(actor, id);
+    if (!can(actor, 'need:manage', needResource(need))) throw new ForbiddenError('Only members of the organisation that posted this need can change it.');
+    await this.checkNeedForm({ name: need.organisationName, urn: need.organisationKind === 'school' ? need.urn : null }, form);
+    await this.repo.updateNeed(id, { ...form, visibleTo: form.visibility === 'named' ? form.visibleTo : [] });
+  }
+
+  async updateOffer(actor: Actor, id: string, form: OfferForm): Promise<void> {
+    const offer = await this.readOffer(actor, id);
+    if (!can(actor, 'offer:manage', offerResource(offer))) throw new ForbiddenError('Only members of the organisation that posted this offer can change it.');
+    const saved = await this.repo.updateOffer(id, { ...form, radiusKm: form.mode === 'remote' ? null : form.radiusKm });
+    if (!saved) {
+      const current = (await this.repo.offer(id))!;
+      throw new FormError([{ field: 'capacity', message: `${current.placesTaken} ${current.placesTaken === 1 ? "place is" : "places are"} taken by agreed supports: the number of places cannot be below that` }]);
+    }
   }
 
   async createOffer(actor: Actor, form: OfferForm, demonstration = false): Promise<string> {
