@@ -3,3 +3,4 @@ export * from './accounts';
 export * from './families';
 export * from './practice';
 export * from './brokerage';
+export * from './partnerships';

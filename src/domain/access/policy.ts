@@ -38,6 +38,12 @@ export type Resource =
     }
   | { type: 'offer'; organisationId: string; visibility: 'public' | 'members'; status: 'open' | 'closed' }
   | {
+      type: 'partnership';
+      visibility: 'public' | 'private';
+      memberOrganisationIds: readonly string[];
+      leadOrganisationIds: readonly string[];
+    }
+  | {
       /** An introduction or the support agreed from it: between the needing and the offering organisation. */
       type: 'introduction' | 'support';
       needOrganisationId: string;
@@ -90,7 +96,15 @@ export type Action =
   | 'support:review'
   | 'support:close'
   /** The facilitator view, and introductions made on others' behalf. */
-  | 'brokerage:facilitate';
+  | 'brokerage:facilitate'
+  /** Start a partnership led by an organisation (resource: the organisation): its verified members. */
+  | 'partnership:create'
+  /** Read a partnership: public ones anyone; private ones its members' people and facilitators. */
+  | 'partnership:read'
+  /** Add members, set aims, move the stage: the lead organisations' people and facilitators. */
+  | 'partnership:manage'
+  /** Log activities and benefits: people of any member organisation, and facilitators. */
+  | 'partnership:contribute';
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
@@ -100,6 +114,7 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   }
   if (action === 'need:read' && resource.type === 'need' && resource.status === 'open' && resource.visibility === 'public') return true;
   if (action === 'offer:read' && resource.type === 'offer' && resource.status === 'open' && resource.visibility === 'public') return true;
+  if (action === 'partnership:read' && resource.type === 'partnership' && resource.visibility === 'public') return true;
   if (actor.kind === 'anonymous') return false;
   switch (action) {
     case 'organisation:create':
@@ -153,6 +168,13 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
       return resource.type === 'support' && resource.status === 'agreed' && isSide(actor, resource);
     case 'brokerage:facilitate':
       return resource.type === 'platform' && actor.isFacilitator;
+    case 'partnership:create':
+      return resource.type === 'organisation' && actor.memberships.has(resource.id) && actor.emailVerified;
+    case 'partnership:read':
+    case 'partnership:contribute':
+      return resource.type === 'partnership' && (resource.memberOrganisationIds.some((id) => actor.memberships.has(id)) || actor.isFacilitator);
+    case 'partnership:manage':
+      return resource.type === 'partnership' && (resource.leadOrganisationIds.some((id) => actor.memberships.has(id)) || actor.isFacilitator);
   }
 }
 
