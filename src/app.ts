@@ -33,6 +33,8 @@ import { practiceRoutes } from './modules/practice/practice.routes';
 import { brokerageRoutes } from './modules/brokerage/brokerage.routes';
 import { BrokerageService } from './modules/brokerage/brokerage.service';
 import { BrokerageRepository } from './db/repositories/brokerage.repository';
+import { partnershipRoutes } from './modules/partnerships/partnerships.routes';
+import { PartnershipsService } from './modules/partnerships/partnerships.service';
 import { PracticeService } from './modules/practice/practice.service';
 import { FamiliesService } from './modules/families/families.service';
 import { errorHandling } from './web/error-handling';
@@ -63,6 +65,7 @@ export interface Services {
   families: FamiliesService;
   practice: PracticeService;
   brokerage: BrokerageService;
+  partnerships: PartnershipsService;
   accounts: AccountsService;
   organisations: OrganisationsService;
   oidc: OidcService | null;
@@ -128,7 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : null;
   app.decorate('config', config);
   app.decorate('devOutbox', devOutboxEnabled(config));
-  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl), accounts, organisations, oidc });
+  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl), partnerships: new PartnershipsService(database), accounts, organisations, oidc });
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {
@@ -229,7 +232,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           'School directory, outcomes and (as they land) families, practice, brokerage and partnerships. Data from the DfE under the Open Government Licence v3.0.',
       },
       servers: [],
-      tags: [{ name: 'schools' }, { name: 'families' }, { name: 'practice' }, { name: 'brokerage' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
+      tags: [{ name: 'schools' }, { name: 'families' }, { name: 'practice' }, { name: 'brokerage' }, { name: 'partnerships' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
     },
     transform: jsonSchemaTransform,
   });
@@ -239,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(familiesRoutes);
   await app.register(practiceRoutes);
   await app.register(brokerageRoutes);
+  await app.register(partnershipRoutes);
   await app.register(accountsRoutes);
   await app.register(oidcRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerageRepository } from '../src/db/repositories/brokerage.repository';
 import { CaseStudyRepository } from '../src/db/repositories/case-study.repository';
+import { PartnershipRepository } from '../src/db/repositories/partnership.repository';
 import { hashToken, newToken } from '../src/modules/accounts/tokens';
 import { createTestApp, type TestApp } from './helpers/app';
 import { TestClient } from './helpers/client';
@@ -152,6 +153,22 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/offers': all(200),
   'GET /api/v1/needs/:id/matches': row(404, 200, 200, 404, 200, 404),
   'GET /api/v1/offers/:id/matches': row(403, 403, 403, 200, 200, 403),
+  // Partnerships, led by organisation A: GETs read a private one (A's people and facilitators only); POSTs change a
+  // public one, which has a sample school as a member.
+  'GET /partnerships': all(200),
+  'GET /partnerships.csv': all(200),
+  'GET /partnerships/new': signedIn(200),
+  'POST /partnerships': row('signin', 303, 303, 403, 403, 403),
+  'GET /partnerships/:id': row(404, 200, 200, 404, 200, 404),
+  'GET /partnerships/:id/report': row(404, 200, 200, 404, 200, 404),
+  'GET /partnerships/:id/impact.csv': row(404, 200, 200, 404, 200, 404),
+  'POST /partnerships/:id/members': row('signin', 303, 303, 403, 303, 403),
+  'POST /partnerships/:id/stage': row('signin', 303, 303, 403, 303, 403),
+  'POST /partnerships/:id/aims': row('signin', 303, 303, 403, 303, 403),
+  'POST /partnerships/:id/activities': row('signin', 303, 303, 403, 303, 403),
+  'POST /partnerships/:id/benefits': row('signin', 303, 303, 403, 303, 403),
+  'GET /api/v1/partnerships': all(200),
+  'GET /api/v1/partnerships/:id/impact': row(404, 200, 200, 404, 200, 404),
 };
 
 const PASSWORD = 'matrix password that is long';
@@ -184,6 +201,8 @@ interface World {
   introduction: string;
   support: string;
   closedSupport: string;
+  privatePartnership: string;
+  publicPartnership: string;
   sessions: Record<Exclude<Role, 'anonymous'>, string>;
   emails: Record<Exclude<Role, 'anonymous'>, string>;
 }
@@ -255,7 +274,14 @@ async function makeWorld(app: FastifyInstance): Promise<World> {
   const support = await agree(await needOf(`Agreed need ${id}`));
   const closedSupport = await agree(await needOf(`Closed need ${id}`));
   await brokerage.close(closedSupport, 'It worked.');
-  return { need, offer, spareOffer, introduction, support, closedSupport, targetEmail: target.email, requestId: request!.id, draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
+  const partnershipRepo = new PartnershipRepository(t.database);
+  const partnership = (visibility: string) =>
+    partnershipRepo.create({ name: `Partnership ${id} ${visibility}`, purpose: '', type: 'state-state', visibility, themes: ['attendance'], startedOn: '2022-09-01', leadOrganisationId: orgA.id, createdBy: admin.id });
+  const privatePartnership = await partnership('private');
+  const publicPartnership = await partnership('public');
+  const school = (await repo.organisationBySchool(100049)) ?? (await repo.createOrganisation({ ...base, kind: 'school', name: 'Sample school', urn: 100049, createdBy: admin.id }));
+  await partnershipRepo.addMember(publicPartnership, school.id, 'partner');
+  return { privatePartnership, publicPartnership, need, offer, spareOffer, introduction, support, closedSupport, targetEmail: target.email, requestId: request!.id, draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
 }
 
 /** The concrete request for a route in a world, with a body that passes validation. */
@@ -382,6 +408,23 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
       return { url: `/support/agreements/${w.support}/close`, body: { reflection: 'It went well.' } };
     case 'POST /support/agreements/:id/case-study':
       return { url: `/support/agreements/${w.closedSupport}/case-study`, body: {} };
+    case 'POST /partnerships':
+      return { url: '/partnerships', body: { name: 'New partnership', type: 'state-state', startedOn: '2024-09-01', leadOrganisationId: w.orgA } };
+    case 'GET /partnerships/:id':
+    case 'GET /partnerships/:id/report':
+    case 'GET /partnerships/:id/impact.csv':
+    case 'GET /api/v1/partnerships/:id/impact':
+      return { url: route.slice(4).replace(':id', w.privatePartnership) };
+    case 'POST /partnerships/:id/members':
+      return { url: `/partnerships/${w.publicPartnership}/members`, body: { organisationId: w.orgB, role: 'partner' } };
+    case 'POST /partnerships/:id/stage':
+      return { url: `/partnerships/${w.publicPartnership}/stage`, body: { stage: 'alliance', decidedOn: '2024-07-01', reason: 'It worked.' } };
+    case 'POST /partnerships/:id/aims':
+      return { url: `/partnerships/${w.publicPartnership}/aims`, body: { urn: '100049', theme: 'attendance', measure: 'absence.persistent', baseline: 'before-start' } };
+    case 'POST /partnerships/:id/activities':
+      return { url: `/partnerships/${w.publicPartnership}/activities`, body: { happenedOn: '2024-05-01', kind: 'meeting', participants: 'Heads' } };
+    case 'POST /partnerships/:id/benefits':
+      return { url: `/partnerships/${w.publicPartnership}/benefits`, body: { kind: 'staff', description: 'Shared planning.' } };
     case 'GET /invitations/:token':
     case 'POST /invitations/:token':
       return { url: `/invitations/${w.invitationToken}`, ...(route.startsWith('POST') ? { body: {} } : {}) };

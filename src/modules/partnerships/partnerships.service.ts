@@ -77,7 +77,7 @@ export class PartnershipsService {
   async create(actor: Actor, form: PartnershipForm, demonstration = false): Promise<string> {
     if (actor.kind !== 'user') throw new SignInRequiredError();
     if (!can(actor, 'partnership:create', { type: 'organisation', id: form.leadOrganisationId })) {
-      throw new FormError([{ field: 'leadOrganisationId', message: 'Choose an organisation you belong to as the lead' }]);
+      throw new ForbiddenError('You can start partnerships led by organisations you belong to.');
     }
     if (form.startedOn > today()) throw new FormError([{ field: 'startedOn', message: 'The start date must be today or in the past' }]);
     return this.repo.create({ ...form, createdBy: actor.userId, demonstration });
