@@ -47,14 +47,14 @@ describe('a partnership', () => {
     for (const [name, kind, role] of [['Aston independent school', 'independent-school', 'partner'], ['Aston youth service', 'youth-service', 'agency']] as const) {
       expect((await lead.client.post(`${page}/members`, { name, kind, role })).status).toBe(303);
     }
-    const members = textOf((await lead.client.get(page)).html.querySelector('#members + table'));
+    const members = textOf((await lead.client.get(page)).html.querySelector('#section-members + table'));
     expect(members).toContain('Aston independent school Independent school Partner');
     expect(members).toContain('Aston youth service Youth service Agency');
     expect((await lead.client.post(`${page}/aims`, { urn: '103509', theme: 'attendance', measure: 'absence.persistent', baseline: 'before-start' })).status).toBe(303);
     expect((await lead.client.post(`${page}/activities`, { happenedOn: '2023-03-01', kind: 'meeting', participants: 'Heads and youth workers', pupilsReached: '', staffHours: '6' })).status).toBe(303);
     const shown = await lead.client.get(page);
     expect(textOf(shown.html)).toContain('Baseline 2021/22: 32.7% (the year before the partnership began, recorded afterwards)');
-    expect(textOf(shown.html.querySelector('#activities ~ div table'))).toContain('Heads and youth workers');
+    expect(textOf(shown.html.querySelector('#section-activities ~ div table'))).toContain('Heads and youth workers');
   });
 
   it('computes the impact from the same family and values the school APIs report (checked independently here)', async () => {
@@ -107,7 +107,7 @@ describe('a partnership', () => {
     expect(backwards.html.querySelector('#decidedOn')!.getAttribute('value')).toBe('2024-06-01');
     const after = await counts();
     expect(after).toEqual({ ...before!, s: before!.s + 1 });
-    const history = textOf((await lead.client.get(page)).html.querySelector('#stage + table'));
+    const history = textOf((await lead.client.get(page)).html.querySelector('#section-stage + table'));
     expect(history).toContain('10 January 2024Pilot → IntegrationA shared team.');
   });
 

@@ -163,11 +163,11 @@ export async function partnershipRoutes(app: FastifyInstance): Promise<void> {
       });
     });
 
-  form('/partnerships/:id/members', MemberForm, (request, id, data) => partnerships.addMember(request.actor, id, data), 'members');
-  form('/partnerships/:id/stage', StageForm, (request, id, data) => partnerships.moveStage(request.actor, id, data), 'stage');
-  form('/partnerships/:id/aims', AimForm, (request, id, data) => partnerships.addAim(request.actor, id, data), 'impact');
-  form('/partnerships/:id/activities', ActivityForm, (request, id, data) => partnerships.addActivity(request.actor, id, data), 'activities');
-  form('/partnerships/:id/benefits', BenefitForm, (request, id, data) => partnerships.addBenefit(request.actor, id, data), 'benefits');
+  form('/partnerships/:id/members', MemberForm, (request, id, data) => partnerships.addMember(request.actor, id, data), 'section-members');
+  form('/partnerships/:id/stage', StageForm, (request, id, data) => partnerships.moveStage(request.actor, id, data), 'section-stage');
+  form('/partnerships/:id/aims', AimForm, (request, id, data) => partnerships.addAim(request.actor, id, data), 'section-impact');
+  form('/partnerships/:id/activities', ActivityForm, (request, id, data) => partnerships.addActivity(request.actor, id, data), 'section-activities');
+  form('/partnerships/:id/benefits', BenefitForm, (request, id, data) => partnerships.addBenefit(request.actor, id, data), 'section-benefits');
 
   // API
 
