@@ -155,8 +155,11 @@ function lowerFirst(sentence: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
-/** Scores one pair; null when it fails a gate. `side` says whose list it is (the counterpart is the other side). */
-export function scorePair(need: NeedFacts, offer: OfferFacts, evidence: PairEvidence, side: 'need' | 'offer'): Match | null {
+/**
+ * Scores one pair; null when it fails a gate. `side` says whose list it is (the counterpart is the other side).
+ * `reasons: false` skips the words (ranking thousands of pairs, then wording only those shown).
+ */
+export function scorePair(need: NeedFacts, offer: OfferFacts, evidence: PairEvidence, side: 'need' | 'offer', options: { reasons?: boolean } = {}): Match | null {
   if (gateFailure(need, offer)) return null;
   const km = kmBetween(need.location, offer.location);
   const similarity = evidence.similarity ? similarityScore(evidence.similarity.distance, evidence.similarity.familyEdge) : null;
@@ -179,6 +182,9 @@ export function scorePair(need: NeedFacts, offer: OfferFacts, evidence: PairEvid
     WEIGHTS.phase * parts.phase;
 
   const reasons: string[] = [];
+  const counterpart = side === 'need' ? offer : need;
+  const match = { needId: need.id, offerId: offer.id, counterpartName: counterpart.organisationName, counterpartId: counterpart.id, score: Math.round(score * 1e6) / 1e6, parts, reasons };
+  if (options.reasons === false) return match;
   if (evidence.similarity) reasons.push(lowerFirst(evidence.similarity.sentence));
   else reasons.push(`no similarity score: ${evidence.similarityAbsent ?? 'not both schools in a similar-schools model'}`);
   const m = evidence.measure;
@@ -195,17 +201,7 @@ export function scorePair(need: NeedFacts, offer: OfferFacts, evidence: PairEvid
   else reasons.push(`${km < 1 ? 'under 1' : Math.round(km)} km away`);
   reasons.push(`${plural(offer.placesLeft, 'place', 'places')} left`);
   if (parts.phase < 1) reasons.push(parts.phase === 0 ? `offered for ${offer.phases.join(', ')}, not ${need.phase}` : 'all-through: phase partly fits');
-
-  const counterpart = side === 'need' ? offer : need;
-  return {
-    needId: need.id,
-    offerId: offer.id,
-    counterpartName: counterpart.organisationName,
-    counterpartId: counterpart.id,
-    score: Math.round(score * 1e6) / 1e6,
-    parts,
-    reasons,
-  };
+  return match;
 }
 
 /** The stated order: score, then nearest, then most places left, then name, then id. */
@@ -220,11 +216,11 @@ export function compareMatches(a: Match, b: Match): number {
   return a.counterpartId < b.counterpartId ? -1 : a.counterpartId > b.counterpartId ? 1 : 0;
 }
 
-/** Offers for a need, best first. */
-export function rankOffers(need: NeedFacts, offers: readonly { offer: OfferFacts; evidence: PairEvidence }[]): Match[] {
+/** Offers for a need, best first (`reasons: false`: without the words, for the caller to word those it shows). */
+export function rankOffers(need: NeedFacts, offers: readonly { offer: OfferFacts; evidence: PairEvidence }[], options: { reasons?: boolean } = {}): Match[] {
   const matches: Match[] = [];
   for (const { offer, evidence } of offers) {
-    const m = scorePair(need, offer, evidence, 'need');
+    const m = scorePair(need, offer, evidence, 'need', options);
     if (m) matches.push(m);
   }
   return matches.sort(compareMatches);

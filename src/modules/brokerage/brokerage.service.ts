@@ -413,14 +413,15 @@ export class BrokerageService {
     const offers = (await this.candidateOffers(actor, need.theme, need.kinds)).filter((o) => gateFailure(facts, this.offerFacts(o)) === null);
     const modelId = await this.modelFor(need.organisationKind === 'school' ? need.urn : null, requestedModel);
     const { pairs, sentences } = await this.evidence(need, offers, modelId);
-    const all = rankOffers(facts, offers.map((o) => ({ offer: this.offerFacts(o), evidence: pairs.get(o.id)! })));
+    const all = rankOffers(facts, offers.map((o) => ({ offer: this.offerFacts(o), evidence: pairs.get(o.id)! })), { reasons: false });
     const ranked = all.slice(0, limit);
     const byId = new Map((await this.repo.offersByIds(ranked.map((m) => m.offerId))).map((o) => [o.id, o]));
-    // Reasons for the matches shown, now with the similarity sentence (scores do not depend on it).
+    // Reasons for the matches shown only, with the similarity sentence (the score does not depend on the words).
     const matches = ranked.map((m) => {
       const evidence = pairs.get(m.offerId)!;
       const sentence = sentences.get(m.offerId);
-      return sentence && evidence.similarity ? scorePair(facts, this.offerFacts(byId.get(m.offerId)!), { ...evidence, similarity: { ...evidence.similarity, sentence: sentence() } }, 'need')! : m;
+      const worded = sentence && evidence.similarity ? { ...evidence, similarity: { ...evidence.similarity, sentence: sentence() } } : evidence;
+      return scorePair(facts, this.offerFacts(byId.get(m.offerId)!), worded, 'need')!;
     });
     return {
       need,
