@@ -35,6 +35,10 @@ import { BrokerageService } from './modules/brokerage/brokerage.service';
 import { BrokerageRepository } from './db/repositories/brokerage.repository';
 import { partnershipRoutes } from './modules/partnerships/partnerships.routes';
 import { PartnershipsService } from './modules/partnerships/partnerships.service';
+import { networkRoutes } from './modules/networks/networks.routes';
+import { NetworksService } from './modules/networks/networks.service';
+import fastifyMultipart from '@fastify/multipart';
+import { MAX_UPLOAD_BYTES } from './domain/networks/uploads';
 import { PracticeService } from './modules/practice/practice.service';
 import { FamiliesService } from './modules/families/families.service';
 import { errorHandling } from './web/error-handling';
@@ -66,6 +70,7 @@ export interface Services {
   practice: PracticeService;
   brokerage: BrokerageService;
   partnerships: PartnershipsService;
+  networks: NetworksService;
   accounts: AccountsService;
   organisations: OrganisationsService;
   oidc: OidcService | null;
@@ -131,7 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : null;
   app.decorate('config', config);
   app.decorate('devOutbox', devOutboxEnabled(config));
-  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl), partnerships: new PartnershipsService(database), accounts, organisations, oidc });
+  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl), partnerships: new PartnershipsService(database), networks: new NetworksService(database, mailer, baseUrl), accounts, organisations, oidc });
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {
@@ -153,11 +158,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     strictTransportSecurity: production,
   });
   await app.register(fastifyFormbody);
+  // Multipart bodies (document uploads only) are parsed into the body, so the CSRF check below sees their token.
+  await app.register(fastifyMultipart, { attachFieldsToBody: true, limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 10_000 }, throwFileSizeLimit: false });
   await app.register(fastifyCookie, { secret: sessionSecret(config) });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'trellis_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: production, signed: true },
+    // Form fields carry the token; a multipart field arrives as { value }.
+    getToken: (request) => {
+      const field = (request.body as { _csrf?: unknown } | undefined)?._csrf;
+      const token = typeof field === 'object' && field !== null ? (field as { value?: unknown }).value : field;
+      return typeof token === 'string' ? token : ((request.headers['csrf-token'] as string | undefined) ?? '');
+    },
   });
   // Every state-changing form is checked; the JSON API is not cookie-authenticated for writes yet.
   app.addHook('preHandler', (request, reply, done) => {
@@ -243,6 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(practiceRoutes);
   await app.register(brokerageRoutes);
   await app.register(partnershipRoutes);
+  await app.register(networkRoutes);
   await app.register(accountsRoutes);
   await app.register(oidcRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });

@@ -30,6 +30,8 @@ export const ConfigSchema = z.object({
   TRELLIS_TILE_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
   /** Memory for the page cache of public pages served to readers without a session (MB); 0 turns it off. */
   TRELLIS_PAGE_CACHE_MB: z.coerce.number().min(0).max(16384).default(256),
+  /** Background jobs (the pg-boss queue in the database): `on`, or `off` for a server that should run none. */
+  TRELLIS_JOBS: z.enum(['on', 'off']).default('on'),
   /** Address of this site as readers reach it, for links in emails and the OpenID Connect redirect. */
   TRELLIS_PUBLIC_URL: z.string().url().optional(),
   /** Secret for signing cookies (CSRF). At least 32 characters; required in production. */

@@ -1,4 +1,5 @@
 import { buildApp } from './app';
+import { startJobs } from './jobs/queue';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/client';
 import { EstablishmentRepository } from './db/repositories/establishment.repository';
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     app.log.info(`empty database: loading the sample data from ${config.TRELLIS_SAMPLE_DIR}`);
     await loadSample(database, config.TRELLIS_SAMPLE_DIR, (m) => app.log.info(m));
   }
+  // Reminders and other background work, from the job queue in the database (off with TRELLIS_JOBS=off).
+  const jobs = config.TRELLIS_JOBS === 'off' ? null : await startJobs(database, { reminders: () => app.services.networks.sendReminders() }, { info: (m) => app.log.info(m), error: (e) => app.log.error({ err: e }, 'job queue error') });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     timer.unref();
     try {
       await app.close();
+      await jobs?.stop();
       await database.close();
       process.exit(0);
     } catch (error) {

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerageRepository } from '../src/db/repositories/brokerage.repository';
 import { CaseStudyRepository } from '../src/db/repositories/case-study.repository';
+import { NetworkRepository } from '../src/db/repositories/network.repository';
 import { PartnershipRepository } from '../src/db/repositories/partnership.repository';
 import { hashToken, newToken } from '../src/modules/accounts/tokens';
 import { createTestApp, type TestApp } from './helpers/app';
@@ -169,6 +170,21 @@ const MATRIX: Record<string, Row> = {
   'POST /partnerships/:id/benefits': row('signin', 303, 303, 403, 303, 403),
   'GET /api/v1/partnerships': all(200),
   'GET /api/v1/partnerships/:id/impact': row(404, 200, 200, 404, 200, 404),
+  // Networks: private. The network has organisation A as its member and `facilitator` as its facilitator; the
+  // "what we learned" entry is by `member`.
+  'GET /networks': signedIn(200),
+  'GET /networks/new': row('signin', 403, 403, 403, 200, 403),
+  'POST /networks': row('signin', 403, 403, 403, 303, 403),
+  'GET /networks/:id': row(404, 200, 200, 404, 200, 404),
+  'POST /networks/:id/members': row('signin', 403, 403, 404, 303, 404),
+  'POST /networks/:id/meetings': row('signin', 403, 403, 404, 303, 404),
+  'POST /networks/:id/actions': row('signin', 303, 303, 404, 303, 404),
+  'POST /networks/:id/actions/:actionId/done': row('signin', 303, 303, 404, 303, 404),
+  'POST /networks/:id/links': row('signin', 303, 303, 404, 303, 404),
+  'POST /networks/:id/documents': row('signin', 303, 303, 404, 303, 404),
+  'GET /networks/:id/resources/:resourceId': row(404, 200, 200, 404, 200, 404),
+  'POST /networks/:id/learning': row('signin', 303, 303, 404, 303, 404),
+  'POST /networks/:id/learning/:entryId/case-study': row('signin', 303, 403, 404, 303, 404),
 };
 
 const PASSWORD = 'matrix password that is long';
@@ -203,6 +219,10 @@ interface World {
   closedSupport: string;
   privatePartnership: string;
   publicPartnership: string;
+  network: string;
+  networkAction: string;
+  networkResource: string;
+  networkEntry: string;
   sessions: Record<Exclude<Role, 'anonymous'>, string>;
   emails: Record<Exclude<Role, 'anonymous'>, string>;
 }
@@ -281,11 +301,20 @@ async function makeWorld(app: FastifyInstance): Promise<World> {
   const publicPartnership = await partnership('public');
   const school = (await repo.organisationBySchool(100049)) ?? (await repo.createOrganisation({ ...base, kind: 'school', name: 'Sample school', urn: 100049, createdBy: admin.id }));
   await partnershipRepo.addMember(publicPartnership, school.id, 'partner');
-  return { privatePartnership, publicPartnership, need, offer, spareOffer, introduction, support, closedSupport, targetEmail: target.email, requestId: request!.id, draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
+  const networks = new NetworkRepository(t.database);
+  const network = await networks.create({ name: `Network ${id}`, purpose: '', kind: 'mutual-support', themes: ['attendance'], facilitatorId: facilitator.id });
+  await networks.addMember(network, orgA.id);
+  await networks.addAction(network, { description: 'Send the template', ownerId: member.id, dueOn: '2027-01-10', createdBy: member.id });
+  await networks.addResource(network, { title: 'Notes', url: null, fileName: 'notes.txt', contentType: 'text/plain; charset=utf-8', content: Buffer.from('Notes'), createdBy: member.id });
+  await networks.addLearning(network, { text: 'Calls from tutors work.', organisationId: orgA.id, createdBy: member.id });
+  const [networkAction] = await t.database.rows<{ id: string }>(sql`select id from network_actions where network_id = ${network}`);
+  const [networkResource] = await t.database.rows<{ id: string }>(sql`select id from network_resources where network_id = ${network}`);
+  const [networkEntry] = await t.database.rows<{ id: string }>(sql`select id from network_learning where network_id = ${network}`);
+  return { network, networkAction: networkAction!.id, networkResource: networkResource!.id, networkEntry: networkEntry!.id, privatePartnership, publicPartnership, need, offer, spareOffer, introduction, support, closedSupport, targetEmail: target.email, requestId: request!.id, draft, submitted, published, orgA: orgA.id, orgB: orgB.id, target: target.id, invitationId: invitation.id, invitationToken, sessions, emails };
 }
 
 /** The concrete request for a route in a world, with a body that passes validation. */
-function requestFor(route: string, w: World, role: Role): { url: string; body?: Record<string, string>; json?: unknown } {
+function requestFor(route: string, w: World, role: Role): { url: string; body?: Record<string, string>; json?: unknown; file?: { field: string; name: string; content: string } } {
   const email = role === 'anonymous' ? `anon.${worldCount}@matrix.example` : w.emails[role];
   switch (route) {
     case 'GET /assets/*':
@@ -425,6 +454,28 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
       return { url: `/partnerships/${w.publicPartnership}/activities`, body: { happenedOn: '2024-05-01', kind: 'meeting', participants: 'Heads' } };
     case 'POST /partnerships/:id/benefits':
       return { url: `/partnerships/${w.publicPartnership}/benefits`, body: { kind: 'staff', description: 'Shared planning.' } };
+    case 'POST /networks':
+      return { url: '/networks', body: { name: 'A new network', kind: 'peer-review' } };
+    case 'GET /networks/:id':
+      return { url: `/networks/${w.network}` };
+    case 'GET /networks/:id/resources/:resourceId':
+      return { url: `/networks/${w.network}/resources/${w.networkResource}` };
+    case 'POST /networks/:id/members':
+      return { url: `/networks/${w.network}/members`, body: { organisationId: w.orgB } };
+    case 'POST /networks/:id/meetings':
+      return { url: `/networks/${w.network}/meetings`, body: { heldOn: '2026-10-01', agenda: 'Attendance', attendance: w.orgA } };
+    case 'POST /networks/:id/actions':
+      return { url: `/networks/${w.network}/actions`, body: { description: 'Share the script', dueOn: '2027-02-01' } };
+    case 'POST /networks/:id/actions/:actionId/done':
+      return { url: `/networks/${w.network}/actions/${w.networkAction}/done`, body: {} };
+    case 'POST /networks/:id/links':
+      return { url: `/networks/${w.network}/links`, body: { title: 'Guidance', url: 'https://www.gov.uk/government/publications/working-together-to-improve-school-attendance' } };
+    case 'POST /networks/:id/documents':
+      return { url: `/networks/${w.network}/documents`, body: { title: 'Plan' }, file: { field: 'file', name: 'plan.txt', content: 'Our plan.' } };
+    case 'POST /networks/:id/learning':
+      return { url: `/networks/${w.network}/learning`, body: { text: 'Tutors calling works.' } };
+    case 'POST /networks/:id/learning/:entryId/case-study':
+      return { url: `/networks/${w.network}/learning/${w.networkEntry}/case-study`, body: {} };
     case 'GET /invitations/:token':
     case 'POST /invitations/:token':
       return { url: `/invitations/${w.invitationToken}`, ...(route.startsWith('POST') ? { body: {} } : {}) };
@@ -441,7 +492,7 @@ async function outcome(route: string, role: Role): Promise<Outcome> {
   const w = post ? await makeWorld(t.app) : (sharedWorld ??= await makeWorld(t.app));
   const client = new TestClient(t.app, `172.16.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`);
   if (role !== 'anonymous') client.setCookie('trellis_session', w.sessions[role]);
-  const { url, body, json } = requestFor(route, w, role);
+  const { url, body, json, file } = requestFor(route, w, role);
   let status: number;
   let location: string | undefined;
   if (json !== undefined) {
@@ -449,7 +500,7 @@ async function outcome(route: string, role: Role): Promise<Outcome> {
   } else if (post) {
     await client.get('/sign-in'); // any page with a form gives this client its CSRF cookie and token
     const token = client.csrfFor('/sign-in');
-    ({ status, location } = await client.post(url, body ?? {}, { csrf: token }));
+    ({ status, location } = file ? await client.postMultipart(url, body ?? {}, file, { csrf: token }) : await client.post(url, body ?? {}, { csrf: token }));
   } else {
     ({ status, location } = await client.get(url));
   }

@@ -20,6 +20,11 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Runs a query and returns its rows as plain objects. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * Runs raw SQL text with positional parameters (for libraries that bring their own SQL, such as the job queue).
+   * Several statements without parameters run as one script.
+   */
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +67,13 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       const result = (await db.execute(query)) as unknown as { rows: T[] };
       return result.rows;
     },
+    async query(text: string, values?: unknown[]) {
+      if (!values?.length && text.includes(';')) {
+        const results = await client.exec(text);
+        return { rows: results.at(-1)?.rows ?? [] };
+      }
+      return { rows: (await client.query(text, values)).rows };
+    },
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     close: () => client.close(),
   };
@@ -84,6 +96,9 @@ async function openPostgres(url: string): Promise<Database> {
     async rows<T>(query: SQL) {
       const result = (await db.execute(query)) as unknown as { rows: T[] };
       return result.rows;
+    },
+    async query(text: string, values?: unknown[]) {
+      return { rows: (await pool.query(text, values)).rows };
     },
     async migrate() {
       // Two app servers starting together must not both migrate: the first holds a session-level advisory

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { AccountRepository } from '../db/repositories/account.repository';
+import { NetworkRepository } from '../db/repositories/network.repository';
 import { PartnershipRepository } from '../db/repositories/partnership.repository';
 
 /**
@@ -150,5 +151,53 @@ export async function loadDemoPartnerships(database: Database, log: (m: string) 
     count++;
   }
   log(`sample: ${count} demonstration partnerships`);
+  return count;
+}
+
+/** Two demonstration networks (once), facilitated by a demonstration facilitator, with meetings, actions and learning. */
+export async function loadDemoNetworks(database: Database, log: (m: string) => void = () => {}): Promise<number> {
+  const repo = new NetworkRepository(database);
+  if ((await repo.count()) > 0) return 0;
+  const accounts = new AccountRepository(database);
+  const facilitator =
+    (await accounts.userByEmail('facilitator.demonstration@trellis.invalid')) ??
+    (await accounts.createUser({ email: 'facilitator.demonstration@trellis.invalid', displayName: 'Demonstration facilitator', passwordHash: null, emailVerified: true }));
+  await accounts.setPlatformRoles(facilitator.id, { isFacilitator: true });
+  const networks = [
+    {
+      name: 'Birmingham attendance leads’ mutual-support group',
+      purpose: 'Attendance leads from six secondary schools meet twice a term to share what is working and to solve each other’s hardest cases.',
+      kind: 'mutual-support',
+      themes: ['attendance'],
+      members: [144464, 138059, 142388, 144306, 103519, 139994],
+      meeting: ['2024-10-09', 'First-day calling scripts; the new national attendance guidance.', 'Three schools now call before 9.30; Yardleys shared its script.'],
+      action: ['Share the home-visit risk assessment with the group', '2027-01-20'],
+      learning: 'Families answered more often when the first call came from a named tutor rather than the office.',
+    },
+    {
+      name: 'South Birmingham peer-review cluster',
+      purpose: 'Four schools review each other’s provision for pupils with SEN support each term.',
+      kind: 'peer-review',
+      themes: ['inclusion-send'],
+      members: [103486, 103563, 136589, 141835],
+      meeting: ['2024-11-13', 'Peer review at Colmers: adaptive teaching in key stage 3.', 'Strengths in pre-teaching vocabulary; next review at Bartley Green.'],
+      action: ['Send the review template to Bartley Green', '2027-02-05'],
+      learning: 'Pre-teaching key vocabulary to pupils with SEN support helped them join in whole-class discussion.',
+    },
+  ];
+  let count = 0;
+  for (const n of networks) {
+    const id = await repo.create({ name: n.name, purpose: n.purpose, kind: n.kind, themes: n.themes, facilitatorId: facilitator.id, demonstration: true });
+    const organisationIds: string[] = [];
+    for (const urn of n.members) {
+      const organisation = await accounts.organisationBySchool(urn);
+      if (organisation && (await repo.addMember(id, organisation.id))) organisationIds.push(organisation.id);
+    }
+    await repo.addMeeting(id, { heldOn: n.meeting[0]!, agenda: n.meeting[1]!, notes: n.meeting[2]!, attendance: organisationIds.slice(0, -1), createdBy: facilitator.id });
+    await repo.addAction(id, { description: n.action[0]!, ownerId: facilitator.id, dueOn: n.action[1]!, createdBy: facilitator.id });
+    await repo.addLearning(id, { text: n.learning, organisationId: organisationIds[0] ?? null, createdBy: facilitator.id });
+    count++;
+  }
+  log(`sample: ${count} demonstration networks`);
   return count;
 }

@@ -7,7 +7,7 @@ import { importMeasures } from './measures.importer';
 import { FamiliesService } from '../modules/families/families.service';
 import { loadDemoCaseStudies } from './demo-content';
 import { loadDemoBrokerage } from './demo-brokerage';
-import { loadDemoPartnerships } from './demo-partnerships';
+import { loadDemoNetworks, loadDemoPartnerships } from './demo-partnerships';
 
 /**
  * Loads the committed sample (data/sample) through the same importers a user runs, in the order they depend on
@@ -28,4 +28,5 @@ export async function loadSample(database: Database, sampleDir: string, log: (me
   await loadDemoCaseStudies(database, log);
   await loadDemoBrokerage(database, log);
   await loadDemoPartnerships(database, log);
+  await loadDemoNetworks(database, log);
 }

@@ -68,6 +68,30 @@ export class TestClient {
     return { status: response.statusCode, html, body: response.body, headers: response.headers, location: response.headers.location as string | undefined };
   }
 
+  /** Posts a multipart form (an upload): fields, and one file. */
+  async postMultipart(url: string, fields: Record<string, string>, file: { field: string; name: string; content: Buffer | string; type?: string }, options: { csrf?: string | null } = {}) {
+    const csrf = options.csrf === undefined ? this.csrfFor(url) : options.csrf;
+    const boundary = `----trellis${Math.random().toString(16).slice(2)}`;
+    const parts: Buffer[] = [];
+    for (const [k, v] of Object.entries({ ...(csrf === null ? {} : { _csrf: csrf }), ...fields })) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    }
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+    parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.concat(parts),
+      headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' },
+      remoteAddress: this.ip,
+    });
+    this.keep(response.headers['set-cookie']);
+    const html = parse(response.body);
+    if ((response.headers['content-type'] ?? '').toString().includes('text/html')) this.lastHtml = html;
+    return { status: response.statusCode, html, body: response.body, headers: response.headers, location: response.headers.location as string | undefined };
+  }
+
   /** Loads the form page, then submits it: the common "fill in and send" step. */
   async submit(pageUrl: string, action: string, fields: Record<string, string | string[]>) {
     await this.get(pageUrl);

@@ -37,6 +37,8 @@ export interface CaseStudy extends CaseStudyContent {
   createdAt: Date;
   updatedAt: Date;
   publishedAt: Date | null;
+  /** The facilitator who drafted it on the author's behalf, if one did. */
+  draftedWithName?: string | null;
 }
 
 export interface CaseStudySummary {
@@ -94,14 +96,14 @@ const dated = <T extends { publishedAt: unknown; updatedAt: unknown }>(r: T) => 
 export class CaseStudyRepository {
   constructor(private readonly database: Database) {}
 
-  async create(input: CaseStudyContent & { organisationId: string; authorId: string; urn: number | null; demonstration?: boolean; status?: CaseStudyStatus }): Promise<string> {
+  async create(input: CaseStudyContent & { organisationId: string; authorId: string; urn: number | null; demonstration?: boolean; status?: CaseStudyStatus; draftedWith?: string | null }): Promise<string> {
     const [row] = await this.database.rows<{ id: string }>(sql`
       insert into case_studies (organisation_id, author_id, status, visibility, title, summary, context, context_notes, challenge,
-        approach, impact, impact_measures, applicability, partners, themes, phases, contact_preference, urn, demonstration, published_at)
+        approach, impact, impact_measures, applicability, partners, themes, phases, contact_preference, urn, demonstration, drafted_with, published_at)
       values (${input.organisationId}, ${input.authorId}, ${input.status ?? 'draft'}, ${input.visibility}, ${input.title}, ${input.summary},
         ${JSON.stringify(input.context)}::jsonb, ${input.contextNotes}, ${input.challenge}, ${input.approach}, ${input.impact},
         ${sql.param(input.impactMeasures)}::text[], ${input.applicability}, ${input.partners}, ${sql.param(input.themes)}::text[],
-        ${sql.param(input.phases)}::text[], ${input.contactPreference}, ${input.urn}, ${input.demonstration ?? false},
+        ${sql.param(input.phases)}::text[], ${input.contactPreference}, ${input.urn}, ${input.demonstration ?? false}, ${input.draftedWith ?? null},
         ${input.status === 'published' ? sql`now()` : sql`null`})
       returning id`);
     await this.database.rows(sql`insert into case_study_authors (case_study_id, user_id) values (${row!.id}, ${input.authorId}) on conflict do nothing`);
@@ -126,8 +128,8 @@ export class CaseStudyRepository {
              cs.status, cs.visibility, cs.title, cs.summary, cs.context, cs.context_notes as "contextNotes", cs.challenge, cs.approach,
              cs.impact, cs.impact_measures as "impactMeasures", cs.applicability, cs.partners, cs.themes, cs.phases,
              cs.contact_preference as "contactPreference", cs.urn, cs.demonstration, cs.version, cs.created_at as "createdAt",
-             cs.updated_at as "updatedAt", cs.published_at as "publishedAt"
-      from ${FROM} left join users u on u.id = cs.author_id
+             cs.updated_at as "updatedAt", cs.published_at as "publishedAt", dw.display_name as "draftedWithName"
+      from ${FROM} left join users u on u.id = cs.author_id left join users dw on dw.id = cs.drafted_with
       where cs.id = ${id}`);
     return row ? { ...dated(row), createdAt: new Date(row.createdAt) } : null;
   }

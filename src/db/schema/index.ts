@@ -4,3 +4,4 @@ export * from './families';
 export * from './practice';
 export * from './brokerage';
 export * from './partnerships';
+export * from './networks';

@@ -38,6 +38,8 @@ export const caseStudies = pgTable(
     /** The URN of the school the study is about, when the organisation is a school. */
     urn: integer('urn'),
     demonstration: boolean('demonstration').notNull().default(false),
+    /** A facilitator who drafted it on the leader's behalf (from a visit or a conversation); the leader stays the author. */
+    draftedWith: uuid('drafted_with').references(() => users.id),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

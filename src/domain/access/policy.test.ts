@@ -92,6 +92,24 @@ const CASES: [string, Actor, Action, Resource, boolean][] = [
       ['platform admins do not', platformAdmin, 'brokerage:facilitate', PLATFORM, false],
     ];
   })(),
+  // Networks: private to members' people and their own facilitator
+  ...((): [string, Actor, Action, Resource, boolean][] => {
+    const network: Resource = { type: 'network', memberOrganisationIds: ['org-a'], facilitatorId: 'fac-1' };
+    const ownFacilitator = user({ userId: 'fac-1', isFacilitator: true });
+    const otherFacilitator = user({ userId: 'fac-2', isFacilitator: true });
+    return [
+      ['a member reads the network', user({ memberships: new Map([['org-a', 'member']]) }), 'network:read', network, true],
+      ['another organisation does not', user({ memberships: new Map([['org-b', 'admin']]) }), 'network:read', network, false],
+      ['anonymous does not', ANONYMOUS, 'network:read', network, false],
+      ['its facilitator reads it', ownFacilitator, 'network:read', network, true],
+      ['another facilitator does not', otherFacilitator, 'network:read', network, false],
+      ['a platform admin does not', user({ isPlatformAdmin: true }), 'network:read', network, false],
+      ['its facilitator manages it', ownFacilitator, 'network:manage', network, true],
+      ['a member does not manage it', user({ memberships: new Map([['org-a', 'admin']]) }), 'network:manage', network, false],
+      ['a facilitator starts networks', otherFacilitator, 'network:create', PLATFORM, true],
+      ['a member does not', user({ memberships: new Map([['org-a', 'admin']]) }), 'network:create', PLATFORM, false],
+    ];
+  })(),
 ];
 
 describe('can', () => {

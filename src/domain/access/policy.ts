@@ -44,6 +44,12 @@ export type Resource =
       leadOrganisationIds: readonly string[];
     }
   | {
+      /** A network: everything in it is private to its members' people and its facilitator. */
+      type: 'network';
+      memberOrganisationIds: readonly string[];
+      facilitatorId: string | null;
+    }
+  | {
       /** An introduction or the support agreed from it: between the needing and the offering organisation. */
       type: 'introduction' | 'support';
       needOrganisationId: string;
@@ -104,7 +110,13 @@ export type Action =
   /** Add members, set aims, move the stage: the lead organisations' people and facilitators. */
   | 'partnership:manage'
   /** Log activities and benefits: people of any member organisation, and facilitators. */
-  | 'partnership:contribute';
+  | 'partnership:contribute'
+  /** Start a network: facilitators (resource: the platform). */
+  | 'network:create'
+  /** See and add to a network (actions, resources, what we learned): its members' people and its facilitator. */
+  | 'network:read'
+  /** Add members and record meetings: its facilitator. */
+  | 'network:manage';
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
@@ -173,6 +185,12 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
     case 'partnership:read':
     case 'partnership:contribute':
       return resource.type === 'partnership' && (resource.memberOrganisationIds.some((id) => actor.memberships.has(id)) || actor.isFacilitator);
+    case 'network:create':
+      return resource.type === 'platform' && actor.isFacilitator;
+    case 'network:read':
+      return resource.type === 'network' && (resource.facilitatorId === actor.userId || resource.memberOrganisationIds.some((id) => actor.memberships.has(id)));
+    case 'network:manage':
+      return resource.type === 'network' && resource.facilitatorId === actor.userId && actor.isFacilitator;
     case 'partnership:manage':
       return resource.type === 'partnership' && (resource.leadOrganisationIds.some((id) => actor.memberships.has(id)) || actor.isFacilitator);
   }
