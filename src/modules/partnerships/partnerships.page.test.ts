@@ -126,6 +126,26 @@ describe('a partnership', () => {
   });
 });
 
+describe('a school that changed URN (academy conversion)', () => {
+  it('measures E-Act Merchants’ Academy (151302) on its predecessor Merchants’ Academy’s (135597) published absence, and says so', async () => {
+    const page = `/partnerships/${partnershipId}`;
+    await lead.client.get(page);
+    const org = (await t.app.services.accounts.accounts.organisationBySchool(151302)) ?? (await t.app.services.accounts.accounts.createOrganisation({ kind: 'school', name: 'E-Act Merchants’ Academy', urn: 151302, trustUid: null, laCode: null, postcode: null, easting: null, northing: null, createdBy: null as never }));
+    expect((await lead.client.post(`${page}/members`, { organisationId: org.id, role: 'partner' })).status).toBe(303);
+    expect((await lead.client.post(`${page}/aims`, { urn: '151302', theme: 'attendance', measure: 'absence.persistent', baseline: 'before-start' })).status).toBe(303);
+    const impact = (await t.app.inject({ method: 'GET', url: `/api/v1/partnerships/${partnershipId}/impact`, headers: { cookie: `trellis_session=${lead.client.cookie('trellis_session')}` } })).json() as {
+      members: { urn: number; baselineYear: number; baselineValue: number; years: { year: number; value: number; change: number }[]; flags: string[] }[];
+    };
+    const aim = impact.members.find((m) => m.urn === 151302)!;
+    // The DfE absence files hold these under the predecessor's URN 135597: 51.30208 (2021/22), 51.68919, 54.06091.
+    expect(aim.baselineYear).toBe(2021);
+    expect(aim.baselineValue).toBe(51.30208);
+    expect(aim.years.map((y) => [y.year, y.value])).toEqual([[2022, 51.68919], [2023, 54.06091]]);
+    expect(aim.years[1]!.change).toBeCloseTo(54.06091 - 51.30208, 9);
+    expect(aim.flags).toContain('predecessor-data');
+  });
+});
+
 describe('demonstration partnerships', () => {
   it('ships five partnerships of different types and stages with attendance aims measured from 2021/22', async () => {
     const list = (await t.app.inject({ method: 'GET', url: '/api/v1/partnerships' })).json() as { partnerships: { id: string; type: string; stage: string; demonstration: boolean }[] };

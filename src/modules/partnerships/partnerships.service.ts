@@ -145,14 +145,18 @@ export class PartnershipsService {
     await this.repo.addBenefit(id, { ...form, organisationId, createdBy: (actor as { userId: string }).userId });
   }
 
-  /** A school's values of the given measures by year, its predecessors' filling the years it lacks. */
+  /** A school's values of the given measures by year, its predecessors' (GIAS links) filling the years it lacks. */
   private async series(urn: number, codes: readonly string[]): Promise<Map<string, Map<number, number | null>>> {
-    const values = await this.measures.valuesFor([{ type: 'school', code: String(urn) }]);
+    const urns = [urn, ...(await this.repo.predecessors(urn))];
+    const values = await this.measures.valuesFor(urns.map((u) => ({ type: 'school' as const, code: String(u) })));
     const out = new Map<string, Map<number, number | null>>();
-    for (const v of values) {
-      if (!codes.includes(v.measure)) continue;
-      if (!out.has(v.measure)) out.set(v.measure, new Map());
-      out.get(v.measure)!.set(v.year, v.value);
+    for (const u of urns) {
+      for (const v of values) {
+        if (v.entityCode !== String(u) || !codes.includes(v.measure)) continue;
+        if (!out.has(v.measure)) out.set(v.measure, new Map());
+        const series = out.get(v.measure)!;
+        if (series.get(v.year) == null) series.set(v.year, v.value);
+      }
     }
     return out;
   }
