@@ -37,8 +37,6 @@ import { partnershipRoutes } from './modules/partnerships/partnerships.routes';
 import { PartnershipsService } from './modules/partnerships/partnerships.service';
 import { networkRoutes } from './modules/networks/networks.routes';
 import { NetworksService } from './modules/networks/networks.service';
-import fastifyMultipart from '@fastify/multipart';
-import { MAX_UPLOAD_BYTES } from './domain/networks/uploads';
 import { PracticeService } from './modules/practice/practice.service';
 import { FamiliesService } from './modules/families/families.service';
 import { errorHandling } from './web/error-handling';
@@ -136,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : null;
   app.decorate('config', config);
   app.decorate('devOutbox', devOutboxEnabled(config));
-  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl), partnerships: new PartnershipsService(database), networks: new NetworksService(database, mailer, baseUrl), accounts, organisations, oidc });
+  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl, (error) => app.log.error({ err: error }, 'an email could not be sent')), partnerships: new PartnershipsService(database), networks: new NetworksService(database, mailer, baseUrl), accounts, organisations, oidc });
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {
@@ -158,8 +156,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     strictTransportSecurity: production,
   });
   await app.register(fastifyFormbody);
-  // Multipart bodies (document uploads only) are parsed into the body, so the CSRF check below sees their token.
-  await app.register(fastifyMultipart, { attachFieldsToBody: true, limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 10_000 }, throwFileSizeLimit: false });
   await app.register(fastifyCookie, { secret: sessionSecret(config) });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',

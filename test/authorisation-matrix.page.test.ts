@@ -451,9 +451,9 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
     case 'POST /partnerships/:id/aims':
       return { url: `/partnerships/${w.publicPartnership}/aims`, body: { urn: '100049', theme: 'attendance', measure: 'absence.persistent', baseline: 'before-start' } };
     case 'POST /partnerships/:id/activities':
-      return { url: `/partnerships/${w.publicPartnership}/activities`, body: { happenedOn: '2024-05-01', kind: 'meeting', participants: 'Heads' } };
+      return { url: `/partnerships/${w.publicPartnership}/activities`, body: { happenedOn: '2024-05-01', activityKind: 'meeting', participants: 'Heads' } };
     case 'POST /partnerships/:id/benefits':
-      return { url: `/partnerships/${w.publicPartnership}/benefits`, body: { kind: 'staff', description: 'Shared planning.' } };
+      return { url: `/partnerships/${w.publicPartnership}/benefits`, body: { benefitKind: 'staff', benefitDescription: 'Shared planning.' } };
     case 'POST /networks':
       return { url: '/networks', body: { name: 'A new network', kind: 'peer-review' } };
     case 'GET /networks/:id':
@@ -469,9 +469,9 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
     case 'POST /networks/:id/actions/:actionId/done':
       return { url: `/networks/${w.network}/actions/${w.networkAction}/done`, body: {} };
     case 'POST /networks/:id/links':
-      return { url: `/networks/${w.network}/links`, body: { title: 'Guidance', url: 'https://www.gov.uk/government/publications/working-together-to-improve-school-attendance' } };
+      return { url: `/networks/${w.network}/links`, body: { linkTitle: 'Guidance', url: 'https://www.gov.uk/government/publications/working-together-to-improve-school-attendance' } };
     case 'POST /networks/:id/documents':
-      return { url: `/networks/${w.network}/documents`, body: { title: 'Plan' }, file: { field: 'file', name: 'plan.txt', content: 'Our plan.' } };
+      return { url: `/networks/${w.network}/documents`, body: { documentTitle: 'Plan' }, file: { field: 'file', name: 'plan.txt', content: 'Our plan.' } };
     case 'POST /networks/:id/learning':
       return { url: `/networks/${w.network}/learning`, body: { text: 'Tutors calling works.' } };
     case 'POST /networks/:id/learning/:entryId/case-study':

@@ -15,7 +15,7 @@
   L.marker([lat, lon], { title: el.dataset.name, alt: el.dataset.name }).addTo(map);
   points.forEach(function (p) {
     bounds.push([p.la, p.lo]);
-    L.circleMarker([p.la, p.lo], { radius: 6, color: '#505a5f' }).bindTooltip(p.n).addTo(map);
+    L.circleMarker([p.la, p.lo], { radius: 6, color: '#505a5f' }).bindTooltip(document.createTextNode(p.n)).addTo(map);
   });
   map.fitBounds(bounds, { padding: [20, 20] });
 })();

@@ -12,7 +12,7 @@
   var bounds = [];
   points.forEach(function (p) {
     bounds.push([p.la, p.lo]);
-    L.circleMarker([p.la, p.lo], { radius: 7, color: '#1d70b8' }).bindTooltip(p.n).addTo(map);
+    L.circleMarker([p.la, p.lo], { radius: 7, color: '#1d70b8' }).bindTooltip(document.createTextNode(p.n)).addTo(map);
   });
   map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 });
 })();

@@ -11,3 +11,15 @@ export const text = (label: string, max = TEXT_MAX) => z.string().trim().max(max
 
 /** An empty query or form field is "not given". */
 export const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+/** A real calendar date as YYYY-MM-DD (no 31 February, which JavaScript would roll into March), years 1900–2100. */
+export const isoDate = (label: string, example = '2027-01-15') =>
+  z
+    .string({ message: `Enter the ${label}` })
+    .trim()
+    .min(1, `Enter the ${label}`)
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${label} as a date, like ${example}`)
+    .refine((s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getUTCFullYear() >= 1900 && d.getUTCFullYear() <= 2100;
+    }, `The ${label} must be a real date`);

@@ -76,7 +76,7 @@ export interface Introduction {
   requestedBy: 'need' | 'offer' | 'facilitator';
   requestedByUser: string | null;
   message: string;
-  status: 'requested' | 'accepted' | 'declined';
+  status: 'requested' | 'accepted' | 'declined' | 'completed';
   declineReason: string | null;
   declineNote: string | null;
   respondedAt: Date | null;
@@ -278,7 +278,7 @@ export class BrokerageRepository {
       await repo.database.rows(sql`
         update needs set title = ${input.title}, description = ${input.description}, theme = ${input.theme}, measures = ${sql.param(input.measures)}::text[],
           phase = ${input.phase}, kinds = ${sql.param(input.kinds)}::text[], time_frame = ${input.timeFrame}, urgency = ${input.urgency},
-          visibility = ${input.visibility}, updated_at = now()
+          visibility = ${input.visibility}, updated_at = clock_timestamp()
         where id = ${id}`);
       await repo.database.rows(sql`delete from need_visible_to where need_id = ${id}`);
       for (const organisationId of input.visibility === 'named' ? input.visibleTo : []) {
@@ -288,7 +288,7 @@ export class BrokerageRepository {
   }
 
   async setNeedStatus(id: string, status: 'open' | 'closed'): Promise<void> {
-    await this.database.rows(sql`update needs set status = ${status}, updated_at = now() where id = ${id}`);
+    await this.database.rows(sql`update needs set status = ${status}, updated_at = clock_timestamp() where id = ${id}`);
   }
 
   /** Open needs on any of the themes, for an offer's match list (visibility applied by the caller's viewer). */
@@ -326,13 +326,13 @@ export class BrokerageRepository {
     const rows = await this.database.rows(sql`
       update offers set title = ${input.title}, description = ${input.description}, themes = ${sql.param(input.themes)}::text[], kinds = ${sql.param(input.kinds)}::text[],
         phases = ${sql.param(input.phases)}::text[], capacity = ${input.capacity}, mode = ${input.mode}, radius_km = ${input.radiusKm}, cost = ${input.cost},
-        visibility = ${input.visibility}, updated_at = now()
+        visibility = ${input.visibility}, updated_at = clock_timestamp()
       where id = ${id} and places_taken <= ${input.capacity} returning id`);
     return rows.length === 1;
   }
 
   async setOfferStatus(id: string, status: 'open' | 'closed'): Promise<void> {
-    await this.database.rows(sql`update offers set status = ${status}, updated_at = now() where id = ${id}`);
+    await this.database.rows(sql`update offers set status = ${status}, updated_at = clock_timestamp() where id = ${id}`);
   }
 
   /** Open offers with a place left that could fit a need: on its theme, giving a kind of help it asks for. */
@@ -413,13 +413,17 @@ export class BrokerageRepository {
    * have a place left (taken atomically: of two concurrent accepts for the last place exactly one wins). Returns the
    * support's id, or why not; on failure nothing is written.
    */
-  async accept(input: { introductionId: string; userId: string; objectives: Objective[]; startsOn: string; endsOn: string; contacts: Contact[]; demonstration?: boolean }): Promise<{ supportId: string } | { failed: 'not-requested' | 'no-capacity' }> {
+  async accept(input: { introductionId: string; userId: string; objectives: Objective[]; startsOn: string; endsOn: string; contacts: Contact[]; demonstration?: boolean }): Promise<{ supportId: string } | { failed: 'not-requested' | 'no-capacity' | 'closed' }> {
     const outcome = await this.transaction(async (repo) => {
       const [intro] = await repo.database.rows<{ id: string; needId: string; offerId: string }>(sql`
         update introductions set status = 'accepted', responded_by = ${input.userId}, responded_at = now()
         where id = ${input.introductionId} and status = 'requested' returning id, need_id as "needId", offer_id as "offerId"`);
       if (!intro) return { failed: 'not-requested' as const };
-      const taken = await repo.database.rows(sql`update offers set places_taken = places_taken + 1, updated_at = now() where id = ${intro.offerId} and places_taken < capacity returning id`);
+      const [open] = await repo.database.rows<{ need: string; offer: string }>(sql`
+        select (select status from needs where id = ${intro.needId} for update) as need, (select status from offers where id = ${intro.offerId}) as offer`);
+      if (open?.need !== 'open' || open.offer !== 'open') throw new Closed();
+      const taken = await repo.database.rows(sql`
+        update offers set places_taken = places_taken + 1, updated_at = clock_timestamp() where id = ${intro.offerId} and status = 'open' and places_taken < capacity returning id`);
       if (taken.length === 0) throw new NoCapacity();
       const [row] = await repo.database.rows<{ id: string }>(sql`
         insert into supports (introduction_id, need_id, offer_id, objectives, starts_on, ends_on, contacts, demonstration)
@@ -428,6 +432,7 @@ export class BrokerageRepository {
       return { supportId: row!.id };
     }).catch((e: unknown) => {
       if (e instanceof NoCapacity) return { failed: 'no-capacity' as const };
+      if (e instanceof Closed) return { failed: 'closed' as const };
       throw e;
     });
     return outcome;
@@ -468,7 +473,9 @@ export class BrokerageRepository {
       const [row] = await repo.database.rows<{ offerId: string }>(sql`
         update supports set status = 'closed', reflection = ${reflection}, closed_at = now() where id = ${id} and status = 'agreed' returning offer_id as "offerId"`);
       if (!row) return false;
-      await repo.database.rows(sql`update offers set places_taken = greatest(places_taken - 1, 0), updated_at = now() where id = ${row.offerId}`);
+      await repo.database.rows(sql`update offers set places_taken = greatest(places_taken - 1, 0), updated_at = clock_timestamp() where id = ${row.offerId}`);
+      // The introduction is done: the same need and offer may be introduced again later.
+      await repo.database.rows(sql`update introductions set status = 'completed' where id = (select introduction_id from supports where id = ${id})`);
       return true;
     });
   }
@@ -546,3 +553,4 @@ export class BrokerageRepository {
 }
 
 class NoCapacity extends Error {}
+class Closed extends Error {}

@@ -142,6 +142,10 @@ export class NetworkRepository {
       from due join networks n on n.id = due.network_id join users u on u.id = due.owner_id where u.deleted_at is null`);
   }
 
+  async releaseReminder(actionId: string): Promise<void> {
+    await this.database.rows(sql`update network_actions set reminded_at = null where id = ${actionId}`);
+  }
+
   async addResource(id: string, r: { title: string; url: string | null; fileName: string | null; contentType: string | null; content: Buffer | null; createdBy: string | null }): Promise<void> {
     await this.database.rows(sql`
       insert into network_resources (network_id, title, url, file_name, content_type, size, content, created_by)

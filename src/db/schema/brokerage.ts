@@ -72,7 +72,8 @@ export const offers = pgTable(
     status: text('status').notNull().default('open'),
     demonstration: boolean('demonstration').notNull().default(false),
     createdAt: created(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** clock_timestamp(), not now(): the matcher's cache version must move even when a long transaction commits late. */
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
     index('offers_open').on(t.status),
@@ -100,7 +101,7 @@ export const introductions = pgTable(
     requestedBy: text('requested_by').notNull(),
     requestedByUser: uuid('requested_by_user').references(() => users.id),
     message: text('message').notNull().default(''),
-    /** requested, accepted, declined. */
+    /** requested, accepted, declined, completed (its support has closed). */
     status: text('status').notNull().default('requested'),
     declineReason: text('decline_reason'),
     declineNote: text('decline_note'),

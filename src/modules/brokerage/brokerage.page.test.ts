@@ -215,6 +215,55 @@ describe('introductions and agreed support', () => {
   });
 });
 
+describe('facilitators’ proposals, closed needs and impossible dates', () => {
+  it('a facilitator proposes: the offering side is asked; on acceptance the need’s poster is its named contact', async () => {
+    const plant = await person('plant', { urn: '137053' });
+    await plant.client.get('/support/offers/new');
+    const offer = idFrom((await plant.client.post('/support/offers', { ...OFFER, title: 'Plantsbrook visits', organisationId: plant.organisationId, capacity: '3' })).location);
+    await holte.client.get('/support/needs/new');
+    const need = idFrom((await holte.client.post('/support/needs', { ...NEED, title: 'Proposed need', organisationId: holte.organisationId })).location);
+    const fran = await person('fran', { facilitator: true });
+    await fran.client.get(`/support/needs/${need}`);
+    const proposed = await fran.client.post('/support/introductions', { needId: need, offerId: offer, message: 'You two should talk.' });
+    expect(proposed.status).toBe(303);
+    const intro = idFrom(proposed.location);
+    expect(textOf((await plant.client.get('/inbox')).html)).toContain('A Trellis facilitator asks for an introduction');
+    expect(textOf((await holte.client.get('/inbox')).html)).toContain('A facilitator has proposed Plantsbrook School');
+    expect((await holte.client.get(`/support/introductions/${intro}`)).html.querySelector('form[action$="/accept"]')).toBeNull();
+    await plant.client.get(`/support/introductions/${intro}`);
+    const accepted = await plant.client.post(`/support/introductions/${intro}/accept`, { objective1: 'Two visits', startsOn: '2027-01-06', endsOn: '2027-03-01' });
+    expect(accepted.status).toBe(303);
+    const page = await holte.client.get(accepted.location!);
+    expect(page.body).toContain(holte.email);
+    expect(page.body).toContain(plant.email);
+  });
+
+  it('refuses to agree support once the need has closed, and refuses impossible dates, writing nothing', async () => {
+    const bishop = await person('bishop', { urn: '140524' });
+    await bishop.client.get('/support/offers/new');
+    const offer = idFrom((await bishop.client.post('/support/offers', { ...OFFER, title: 'Bishop Walsh visits', organisationId: bishop.organisationId, capacity: '3' })).location);
+    await holte.client.get('/support/needs/new');
+    const need = idFrom((await holte.client.post('/support/needs', { ...NEED, title: 'Soon closed need', organisationId: holte.organisationId, visibility: 'members' })).location);
+    await holte.client.get(`/support/needs/${need}`);
+    const intro = idFrom((await holte.client.post('/support/introductions', { needId: need, offerId: offer, message: 'Please' })).location);
+    const supports = await t.database.count('supports');
+    await bishop.client.get(`/support/introductions/${intro}`);
+    const impossible = await bishop.client.post(`/support/introductions/${intro}/accept`, { objective1: 'Visit', startsOn: '2027-02-29', endsOn: '2027-03-31' });
+    expect(impossible.status).toBe(400);
+    expect(textOf(impossible.html.querySelector('.govuk-error-summary'))).toContain('The start date must be a real date');
+    await holte.client.get(`/support/needs/${need}`);
+    expect((await holte.client.post(`/support/needs/${need}/close`, {})).status).toBe(303);
+    await bishop.client.get(`/support/introductions/${intro}`);
+    const refused = await bishop.client.post(`/support/introductions/${intro}/accept`, { objective1: 'Visit', startsOn: '2027-02-01', endsOn: '2027-03-31' });
+    expect(refused.status).toBe(409);
+    expect(textOf(refused.html)).toContain('The need or the offer has been closed since this introduction was asked for');
+    expect(await t.database.count('supports')).toBe(supports);
+    const [row] = await t.database.rows<{ taken: number; status: string }>(sql`
+      select f.places_taken as taken, (select status from introductions where id = ${intro}) as status from offers f where f.id = ${offer}`);
+    expect(row).toEqual({ taken: 0, status: 'requested' });
+  });
+});
+
 describe('changing needs and offers', () => {
   it('changes a need (here to public, so the open API lists it) and refuses a capacity below the places taken', async () => {
     await holte.client.get(`/support/needs/${needId}/edit`);

@@ -3,7 +3,7 @@ import { COST_VALUES, DECLINE_REASON_VALUES, DELIVERY_MODE_VALUES, HELP_KIND_VAL
 import { MEASURES } from '../../domain/measures/catalogue';
 import { PRACTICE_PHASE_VALUES, THEME_VALUES } from '../../domain/practice/themes';
 import { MODEL_IDS } from '../../domain/similarity/models';
-import { blankToUndefined, listOf, text } from '../../web/form-fields';
+import { blankToUndefined, isoDate, listOf, text } from '../../web/form-fields';
 
 const title = z.string({ message: 'Enter a title' }).trim().min(1, 'Enter a title').max(150, 'Title must be 150 characters or fewer');
 const kinds = listOf(z.enum(HELP_KIND_VALUES, { message: 'Choose kinds of help from the list' }), 7, 'Too many kinds of help').refine((k) => k.length > 0, { message: 'Choose at least one kind of help' });
@@ -52,13 +52,6 @@ export const IntroductionForm = z.object({
 });
 export type IntroductionForm = z.output<typeof IntroductionForm>;
 
-const isoDate = (label: string) =>
-  z
-    .string({ message: `Enter the ${label}` })
-    .trim()
-    .min(1, `Enter the ${label}`)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${label} as a date, like 2027-01-15`)
-    .refine((s) => !Number.isNaN(Date.parse(s)), `The ${label} must be a real date`);
 
 export const AcceptForm = z
   .object({

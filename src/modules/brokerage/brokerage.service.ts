@@ -74,6 +74,7 @@ export class BrokerageService {
     private readonly database: Database,
     private readonly mailer: Mailer,
     private readonly publicUrl: string,
+    private readonly onMailError: (error: unknown) => void = () => undefined,
   ) {
     this.repo = new BrokerageRepository(database);
     this.accounts = new AccountRepository(database);
@@ -109,7 +110,7 @@ export class BrokerageService {
    * when an offer changes (one cheap query per call), so ranking thousands of offers does not read thousands of rows.
    */
   private async candidateOffers(actor: Actor, theme: string, kinds: readonly string[]): Promise<OfferCandidate[]> {
-    const version = await this.repo.offersVersion();
+    const version = `${await this.repo.offersVersion()}|${await this.importRuns.dataVersion()}`;
     if (!this.offerCache || this.offerCache.version !== version) {
       const offers = this.repo.openOfferCandidates();
       this.offerCache = { version, offers };
@@ -421,8 +422,10 @@ export class BrokerageService {
       const evidence = pairs.get(m.offerId)!;
       const sentence = sentences.get(m.offerId);
       const worded = sentence && evidence.similarity ? { ...evidence, similarity: { ...evidence.similarity, sentence: sentence() } } : evidence;
-      return scorePair(facts, this.offerFacts(byId.get(m.offerId)!), worded, 'need')!;
-    });
+      const fresh = byId.get(m.offerId);
+      // Re-read now: an offer that has just lost its last place (or closed) is dropped rather than shown.
+      return fresh ? scorePair(facts, this.offerFacts(fresh), worded, 'need') : null;
+    }).filter((m): m is Match => m !== null);
     return {
       need,
       model: modelId ? { id: modelId, label: PRESET_MODELS[modelId].label } : null,
@@ -481,7 +484,8 @@ export class BrokerageService {
     if (offer.placesLeft <= 0) throw new ConflictError(`${offer.organisationName} has no places left on this offer.`);
     const id = await this.repo.createIntroduction({ needId: need.id, offerId: offer.id, requestedBy: side, requestedByUser: actor.userId, message: form.message, demonstration });
     if (!id) throw new ConflictError('An introduction between this need and this offer has already been asked for.');
-    const responder = side === 'need' ? offer : need;
+    // The side that did not ask answers; for a facilitator's proposal, the offering organisation (it gives the place).
+    const responder = side === 'offer' ? need : offer;
     const requester = side === 'need' ? need.organisationName : side === 'offer' ? offer.organisationName : 'A Trellis facilitator';
     await this.tell(
       responder.organisationId,
@@ -500,7 +504,10 @@ export class BrokerageService {
   private async tell(organisationId: string, postedBy: string | null, subject: string, link: string, body: string): Promise<void> {
     const people = await this.repo.recipients(organisationId, postedBy);
     await this.repo.notify(people.map((p) => p.id), subject, link);
-    for (const p of people) await this.mailer.send({ to: p.email, subject, text: `${body}: ${this.publicUrl}${link}\n` });
+    // The change is already saved: a mail server's failure must not turn it into an error page (the inbox has it).
+    for (const p of people) {
+      await this.mailer.send({ to: p.email, subject, text: `${body}: ${this.publicUrl}${link}\n` }).catch((error: unknown) => this.onMailError(error));
+    }
   }
 
   async readIntroduction(actor: Actor, id: string): Promise<{ introduction: Introduction; canRespond: boolean }> {
@@ -520,10 +527,21 @@ export class BrokerageService {
     const contacts: Contact[] = [{ side: mySide, userId: me.id, name: me.displayName, email: me.email }];
     if (requester && !requester.deletedAt && introduction.requestedBy !== 'facilitator') {
       contacts.push({ side: introduction.requestedBy as Contact['side'], userId: requester.id, name: requester.displayName, email: requester.email });
+    } else if (introduction.requestedBy === 'facilitator') {
+      // A facilitator proposed it: the needing side's contact is the person who posted the need.
+      const need = await this.repo.need(introduction.needId);
+      const poster = need?.createdBy ? await this.accounts.userById(need.createdBy) : null;
+      if (poster && !poster.deletedAt) contacts.push({ side: 'need', userId: poster.id, name: poster.displayName, email: poster.email });
     }
     const result = await this.repo.accept({ introductionId: id, userId: actor.userId, objectives: form.objectives, startsOn: form.startsOn, endsOn: form.endsOn, contacts });
     if ('failed' in result) {
-      throw new ConflictError(result.failed === 'no-capacity' ? `${introduction.offerOrganisationName} has no places left on this offer: the introduction stays open; decline it, or ask again when a place frees up.` : 'This introduction has already been answered.');
+      throw new ConflictError(
+        result.failed === 'no-capacity'
+          ? `${introduction.offerOrganisationName} has no places left on this offer: the introduction stays open; decline it, or ask again when a place frees up.`
+          : result.failed === 'closed'
+            ? 'The need or the offer has been closed since this introduction was asked for: decline it instead.'
+            : 'This introduction has already been answered.',
+      );
     }
     const text = `Support agreed: “${introduction.needTitle}” with ${introduction.offerOrganisationName}`;
     const need = (await this.repo.need(introduction.needId))!;

@@ -53,8 +53,8 @@ describe('a network', () => {
     expect((await facilitator.client.post(`${page}/meetings`, { heldOn: '2026-10-07', agenda: 'First-day calls', notes: 'Agreed a script.', attendance: leader.organisationId })).status).toBe(303);
     await leader.client.get(page);
     expect((await leader.client.post(`${page}/actions`, { description: 'Share our calling script', dueOn: '2027-01-15' })).status).toBe(303);
-    expect((await leader.client.post(`${page}/links`, { title: 'National attendance guidance', url: 'https://www.gov.uk/government/publications/working-together-to-improve-school-attendance' })).status).toBe(303);
-    expect((await leader.client.postMultipart(`${page}/documents`, { title: 'Calling script' }, { field: 'file', name: 'script.txt', content: 'Good morning, this is your tutor calling.' })).status).toBe(303);
+    expect((await leader.client.post(`${page}/links`, { linkTitle: 'National attendance guidance', url: 'https://www.gov.uk/government/publications/working-together-to-improve-school-attendance' })).status).toBe(303);
+    expect((await leader.client.postMultipart(`${page}/documents`, { documentTitle: 'Calling script' }, { field: 'file', name: 'script.txt', content: 'Good morning, this is your tutor calling.' })).status).toBe(303);
     expect((await leader.client.post(`${page}/learning`, { text: 'Families answer a named tutor more often than the office.' })).status).toBe(303);
     const shown = await leader.client.get(page);
     const text = textOf(shown.html);
@@ -78,16 +78,16 @@ describe('a network', () => {
     const page = `/networks/${networkId}`;
     const before = await t.database.count('network_resources');
     await leader.client.get(page);
-    const disguised = await leader.client.postMultipart(`${page}/documents`, { title: 'Report' }, { field: 'file', name: 'report.pdf', content: Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03]) });
+    const disguised = await leader.client.postMultipart(`${page}/documents`, { documentTitle: 'Report' }, { field: 'file', name: 'report.pdf', content: Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03]) });
     expect(disguised.status).toBe(400);
     expect(textOf(disguised.html.querySelector('.govuk-error-summary'))).toContain('report.pdf is not really a PDF: its contents do not match its name');
     expect(disguised.html.querySelector('#documentTitle')!.getAttribute('value')).toBe('Report');
     await leader.client.get(page);
-    const big = await leader.client.postMultipart(`${page}/documents`, { title: 'Big' }, { field: 'file', name: 'big.txt', content: Buffer.alloc(MAX_UPLOAD_BYTES + 10, 65) });
+    const big = await leader.client.postMultipart(`${page}/documents`, { documentTitle: 'Big' }, { field: 'file', name: 'big.txt', content: Buffer.alloc(MAX_UPLOAD_BYTES + 10, 65) });
     expect(big.status).toBe(400);
     expect(textOf(big.html.querySelector('.govuk-error-summary'))).toContain('The file must be 5 MB or smaller');
     await leader.client.get(page);
-    const none = await leader.client.postMultipart(`${page}/documents`, { title: 'Nothing' }, { field: 'file', name: '', content: '' });
+    const none = await leader.client.postMultipart(`${page}/documents`, { documentTitle: 'Nothing' }, { field: 'file', name: '', content: '' });
     expect(textOf(none.html.querySelector('.govuk-error-summary'))).toContain('Choose a file to upload');
     expect(await t.database.count('network_resources')).toBe(before);
   });
@@ -98,7 +98,9 @@ describe('a network', () => {
     const entry = facilitator.client.lastHtml!.querySelectorAll('form').find((f) => (f.getAttribute('action') ?? '').endsWith('/case-study'))!.getAttribute('action')!;
     const drafted = await facilitator.client.post(entry, {});
     expect(drafted.status).toBe(303);
-    const studyPath = drafted.location!.replace(/\/edit$/, '');
+    expect(drafted.location).toMatch(/^\/practice\/[0-9a-f-]+$/); // the facilitator lands on the draft, which they may read
+    expect((await facilitator.client.get(drafted.location!)).status).toBe(200);
+    const studyPath = drafted.location!;
     const [row] = await t.database.rows<{ author: string; drafted: string; status: string }>(sql`
       select author_id as author, drafted_with as drafted, status from case_studies where id = ${studyPath.split('/').pop()!}`);
     expect(row).toEqual({ author: leader.userId, drafted: facilitator.userId, status: 'draft' });

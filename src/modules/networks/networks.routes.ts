@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,6 +22,9 @@ interface Part {
 
 /** Networks: private pages for members and their facilitator. */
 export async function networkRoutes(app: FastifyInstance): Promise<void> {
+  // Multipart bodies are accepted by this plugin's routes only (document uploads), parsed into the body before the
+  // app's CSRF check so their token is checked like any form's; everywhere else a multipart body is refused (415).
+  await app.register(fastifyMultipart, { attachFieldsToBody: true, limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 10_000 }, throwFileSizeLimit: false });
   const r = app.withTypeProvider<ZodTypeProvider>();
   const networks = app.services.networks;
   const requireUser = (request: FastifyRequest) => {
@@ -71,12 +75,16 @@ export async function networkRoutes(app: FastifyInstance): Promise<void> {
   form('/networks/:id/meetings', MeetingForm, (request, id, data) => networks.addMeeting(request.actor, id, data), 'section-meetings');
   form('/networks/:id/actions', ActionForm, (request, id, data) => networks.addAction(request.actor, id, data), 'section-actions');
   form('/networks/:id/actions/:actionId/done', z.object({}), (request, id) => networks.completeAction(request.actor, id, (request.params as { actionId: string }).actionId), 'section-actions');
-  form('/networks/:id/links', LinkForm, (request, id, data) => networks.addLink(request.actor, id, data.title, data.url), 'section-resources');
+  form('/networks/:id/links', LinkForm, (request, id, data) => networks.addLink(request.actor, id, data.linkTitle, data.url), 'section-resources');
   form('/networks/:id/learning', LearningForm, (request, id, data) => networks.addLearning(request.actor, id, data), 'section-learning');
   form(
     '/networks/:id/learning/:entryId/case-study',
     z.object({}),
-    async (request, id) => `/practice/${await networks.draftCaseStudy(request.actor, id, (request.params as { entryId: string }).entryId)}/edit`,
+    async (request, id) => {
+      const { studyId, byFacilitator } = await networks.draftCaseStudy(request.actor, id, (request.params as { entryId: string }).entryId);
+      // The author edits it; a facilitator who drafted it on their behalf sees the draft (and the author is emailed).
+      return byFacilitator ? `/practice/${studyId}` : `/practice/${studyId}/edit`;
+    },
     'section-learning',
   );
 
@@ -86,14 +94,14 @@ export async function networkRoutes(app: FastifyInstance): Promise<void> {
     const page = await showPage(request, request.params.id);
     const body = (request.body ?? {}) as Record<string, Part | undefined>;
     const file = body.file;
-    const title = typeof body.title?.value === 'string' ? body.title.value.trim() : '';
-    if (!file?.filename || !file.toBuffer) return renderFormErrors(reply, page, { title }, [{ field: 'file', message: 'Choose a file to upload' }]);
+    const title = typeof body.documentTitle?.value === 'string' ? body.documentTitle.value.trim().slice(0, 200) : '';
+    if (!file?.filename || !file.toBuffer) return renderFormErrors(reply, page, { documentTitle: title }, [{ field: 'file', message: 'Choose a file to upload' }]);
     try {
       const content = await file.toBuffer();
       await networks.addDocument(request.actor, request.params.id, title, file.filename, content, file.file?.truncated ?? false);
     } catch (error) {
-      if (error instanceof FormError) return renderFormErrors(reply, page, { title }, error.errors);
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return renderFormErrors(reply, page, { title }, [{ field: 'file', message: `The file must be ${MAX_UPLOAD_BYTES / 1024 / 1024} MB or smaller` }]);
+      if (error instanceof FormError) return renderFormErrors(reply, page, { documentTitle: title }, error.errors);
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return renderFormErrors(reply, page, { documentTitle: title }, [{ field: 'file', message: `The file must be ${MAX_UPLOAD_BYTES / 1024 / 1024} MB or smaller` }]);
       throw error;
     }
     return reply.redirect(`/networks/${request.params.id}#section-resources`, 303);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { THEME_VALUES } from '../../domain/practice/themes';
-import { blankToUndefined, listOf, text } from '../../web/form-fields';
+import { blankToUndefined, isoDate, listOf, text } from '../../web/form-fields';
 
 export const NETWORK_KINDS = [
   { value: 'mutual-support', label: 'Mutual-support group of leaders' },
@@ -9,13 +9,6 @@ export const NETWORK_KINDS = [
 ] as const;
 export const networkKindLabel = (v: string) => NETWORK_KINDS.find((k) => k.value === v)?.label ?? v;
 
-const isoDate = (label: string) =>
-  z
-    .string({ message: `Enter the ${label}` })
-    .trim()
-    .min(1, `Enter the ${label}`)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${label} as a date, like 2027-01-15`)
-    .refine((s) => !Number.isNaN(Date.parse(s)), `The ${label} must be a real date`);
 
 export const NetworkForm = z.object({
   name: z.string({ message: 'Enter a name' }).trim().min(1, 'Enter a name').max(150, 'Name must be 150 characters or fewer'),
@@ -43,7 +36,7 @@ export const ActionForm = z.object({
 export type ActionForm = z.output<typeof ActionForm>;
 
 export const LinkForm = z.object({
-  title: z.string({ message: 'Enter a title' }).trim().min(1, 'Enter a title').max(200, 'Title must be 200 characters or fewer'),
+  linkTitle: z.string({ message: 'Enter a title' }).trim().min(1, 'Enter a title').max(200, 'Title must be 200 characters or fewer'),
   url: z.string({ message: 'Enter a web address' }).trim().url('Enter a web address starting https://').refine((u) => /^https?:\/\//.test(u), 'Enter a web address starting https://'),
 });
 

@@ -123,7 +123,7 @@ export class NetworksService {
    * network's facilitator drafts it on their behalf it is marked "drafted with" the facilitator, and the leader
    * edits and approves it before it is submitted (only authors can submit).
    */
-  async draftCaseStudy(actor: Actor, id: string, entryId: string): Promise<string> {
+  async draftCaseStudy(actor: Actor, id: string, entryId: string): Promise<{ studyId: string; byFacilitator: boolean }> {
     const { network, canManage } = await this.read(actor, id);
     const entry = (await this.repo.learning(id)).find((e) => e.id === entryId);
     if (!entry) throw new NotFoundError('There is no such entry.');
@@ -158,15 +158,24 @@ export class NetworksService {
         await this.mailer.send({ to: leader.email, subject: `A case study draft for you to check: ${network.name}`, text: `Your network's facilitator has drafted a case study from what you shared. You are its author: edit it and submit it when you are happy: ${this.publicUrl}/practice/${studyId}/edit\n` });
       }
     }
-    return studyId;
+    return { studyId, byFacilitator };
   }
 
-  /** Emails each owner of an open action due within three days, once (the reminder job runs this). */
+  /**
+   * Emails each owner of an open action due within three days, once (the reminder job runs this). Each reminder is
+   * claimed before it is sent; one that cannot be sent is released, so the next run tries it again.
+   */
   async sendReminders(): Promise<number> {
     const due = await this.repo.claimDueReminders(3);
+    let sent = 0;
     for (const a of due) {
-      await this.mailer.send({ to: a.email, subject: `Action due ${a.dueOn}: ${a.networkName}`, text: `A reminder of your action in ${a.networkName}, due ${a.dueOn}:\n\n${a.description}\n\n${this.publicUrl}/networks/${a.networkId}#section-actions\n` });
+      try {
+        await this.mailer.send({ to: a.email, subject: `Action due ${a.dueOn}: ${a.networkName}`, text: `A reminder of your action in ${a.networkName}, due ${a.dueOn}:\n\n${a.description}\n\n${this.publicUrl}/networks/${a.networkId}#section-actions\n` });
+        sent++;
+      } catch {
+        await this.repo.releaseReminder(a.id);
+      }
     }
-    return due.length;
+    return sent;
   }
 }

@@ -51,7 +51,7 @@ describe('a partnership', () => {
     expect(members).toContain('Aston independent school Independent school Partner');
     expect(members).toContain('Aston youth service Youth service Agency');
     expect((await lead.client.post(`${page}/aims`, { urn: '103509', theme: 'attendance', measure: 'absence.persistent', baseline: 'before-start' })).status).toBe(303);
-    expect((await lead.client.post(`${page}/activities`, { happenedOn: '2023-03-01', kind: 'meeting', participants: 'Heads and youth workers', pupilsReached: '', staffHours: '6' })).status).toBe(303);
+    expect((await lead.client.post(`${page}/activities`, { happenedOn: '2023-03-01', activityKind: 'meeting', participants: 'Heads and youth workers', pupilsReached: '', staffHours: '6' })).status).toBe(303);
     const shown = await lead.client.get(page);
     expect(textOf(shown.html)).toContain('Baseline 2021/22: 32.7% (the year before the partnership began, recorded afterwards)');
     expect(textOf(shown.html.querySelector('#section-activities ~ div table'))).toContain('Heads and youth workers');
@@ -98,7 +98,7 @@ describe('a partnership', () => {
     const noData = await lead.client.post(`${page}/aims`, { urn: '103509', theme: 'curriculum-teaching', measure: 'ks4.attainment8', baseline: 'latest' });
     expect(noData.status).toBe(400);
     expect(textOf(noData.html.querySelector('.govuk-error-summary'))).toContain('Holte School has no data for attainment 8 score');
-    const future = await lead.client.post(`${page}/activities`, { happenedOn: '2099-01-01', kind: 'meeting' });
+    const future = await lead.client.post(`${page}/activities`, { happenedOn: '2099-01-01', activityKind: 'meeting' });
     expect(textOf(future.html.querySelector('.govuk-error-summary'))).toContain('An activity must have happened: the date must be today or in the past');
     expect((await lead.client.post(`${page}/stage`, { stage: 'integration', decidedOn: '2024-01-10', reason: 'A shared team.' })).status).toBe(303);
     const backwards = await lead.client.post(`${page}/stage`, { stage: 'pilot', decidedOn: '2024-06-01', reason: '' });

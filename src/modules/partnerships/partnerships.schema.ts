@@ -4,15 +4,8 @@ import { ORGANISATION_KIND_VALUES } from '../../domain/accounts/organisation-kin
 import { ACTIVITY_KIND_VALUES, BENEFIT_KIND_VALUES, MEMBER_ROLE_VALUES, PARTNERSHIP_TYPE_VALUES, STAGE_VALUES } from '../../domain/partnerships/catalogue';
 import { THEME_VALUES } from '../../domain/practice/themes';
 import { MODEL_IDS } from '../../domain/similarity/models';
-import { blankToUndefined, listOf, text } from '../../web/form-fields';
+import { blankToUndefined, isoDate, listOf, text } from '../../web/form-fields';
 
-const isoDate = (label: string) =>
-  z
-    .string({ message: `Enter the ${label}` })
-    .trim()
-    .min(1, `Enter the ${label}`)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${label} as a date, like 2026-09-01`)
-    .refine((s) => !Number.isNaN(Date.parse(s)), `The ${label} must be a real date`);
 const optionalNumber = (label: string, max: number) =>
   z.preprocess(blankToUndefined, z.coerce.number({ message: `${label} must be a number` }).min(0, `${label} cannot be negative`).max(max, `${label} must be ${max.toLocaleString('en-GB')} or less`).optional()).transform((v) => v ?? null);
 
@@ -31,7 +24,8 @@ export const MemberForm = z
   .object({
     organisationId: z.preprocess(blankToUndefined, z.string().uuid('Choose an organisation from the list').optional()),
     name: z.preprocess(blankToUndefined, z.string().trim().max(150, 'Name must be 150 characters or fewer').optional()),
-    kind: z.preprocess(blankToUndefined, z.enum(ORGANISATION_KIND_VALUES, { message: 'Choose what kind of organisation it is' }).optional()),
+    // Schools and trusts come from the directory (they have a URN or a group): a partner added by name is neither.
+    kind: z.preprocess(blankToUndefined, z.enum(ORGANISATION_KIND_VALUES.filter((k) => k !== 'school' && k !== 'trust') as [string, ...string[]], { message: 'Choose what kind of organisation it is' }).optional()),
     role: z.enum(MEMBER_ROLE_VALUES, { message: 'Choose its role' }),
   })
   .refine((f) => f.organisationId || (f.name && f.kind), { path: ['organisationId'], message: 'Choose an organisation on Trellis, or give the name and kind of one that is not' });
@@ -49,13 +43,13 @@ export const AimForm = z.object({
   theme: z.enum(THEME_VALUES, { message: 'Choose a theme' }),
   measure: z.enum(MEASURES.filter((m) => m.direction !== 'none').map((m) => m.code) as [string, ...string[]], { message: 'Choose a measure from the list' }),
   baseline: z.enum(['latest', 'before-start'], { message: 'Choose the baseline year' }).optional().default('latest'),
-  description: text('Description', 2000),
+  aimDescription: text('Description', 2000),
 });
 export type AimForm = z.output<typeof AimForm>;
 
 export const ActivityForm = z.object({
   happenedOn: isoDate('date'),
-  kind: z.enum(ACTIVITY_KIND_VALUES, { message: 'Choose the kind of activity' }),
+  activityKind: z.enum(ACTIVITY_KIND_VALUES, { message: 'Choose the kind of activity' }),
   participants: text('Participants', 2000),
   pupilsReached: optionalNumber('Pupils reached', 100_000).pipe(z.number().int('Pupils reached must be a whole number').nullable()),
   staffHours: optionalNumber('Staff hours', 100_000),
@@ -66,9 +60,9 @@ export const ActivityForm = z.object({
 export type ActivityForm = z.output<typeof ActivityForm>;
 
 export const BenefitForm = z.object({
-  kind: z.enum(BENEFIT_KIND_VALUES, { message: 'Choose who benefited' }),
-  description: z.string({ message: 'Describe the benefit' }).trim().min(1, 'Describe the benefit').max(2000, 'Description must be 2,000 characters or fewer'),
-  evidence: text('Evidence', 2000),
+  benefitKind: z.enum(BENEFIT_KIND_VALUES, { message: 'Choose who benefited' }),
+  benefitDescription: z.string({ message: 'Describe the benefit' }).trim().min(1, 'Describe the benefit').max(2000, 'Description must be 2,000 characters or fewer'),
+  benefitEvidence: text('Evidence', 2000),
 });
 export type BenefitForm = z.output<typeof BenefitForm>;
 

@@ -130,19 +130,20 @@ export class PartnershipsService {
       baselineYear = before.at(-1)!;
       recordedAfterwards = true;
     }
-    await this.repo.addAim(id, { theme: form.theme, measure: form.measure, urn: form.urn, baselineYear, recordedAfterwards, description: form.description, createdBy: (actor as { userId: string }).userId });
+    await this.repo.addAim(id, { theme: form.theme, measure: form.measure, urn: form.urn, baselineYear, recordedAfterwards, description: form.aimDescription, createdBy: (actor as { userId: string }).userId });
   }
 
   async addActivity(actor: Actor, id: string, form: ActivityForm): Promise<void> {
     await this.require(actor, id, 'partnership:contribute');
     if (form.happenedOn > today()) throw new FormError([{ field: 'happenedOn', message: 'An activity must have happened: the date must be today or in the past' }]);
-    await this.repo.addActivity(id, { ...form, createdBy: (actor as { userId: string }).userId });
+    const { activityKind, ...rest } = form;
+    await this.repo.addActivity(id, { ...rest, kind: activityKind, createdBy: (actor as { userId: string }).userId });
   }
 
   async addBenefit(actor: Actor, id: string, form: BenefitForm): Promise<void> {
     const { members } = await this.require(actor, id, 'partnership:contribute');
     const organisationId = actor.kind === 'user' ? (members.find((m) => actor.memberships.has(m.organisationId))?.organisationId ?? null) : null;
-    await this.repo.addBenefit(id, { ...form, organisationId, createdBy: (actor as { userId: string }).userId });
+    await this.repo.addBenefit(id, { kind: form.benefitKind, description: form.benefitDescription, evidence: form.benefitEvidence, organisationId, createdBy: (actor as { userId: string }).userId });
   }
 
   /** A school's values of the given measures by year, its predecessors' (GIAS links) filling the years it lacks. */
