@@ -60,7 +60,7 @@ export interface Offer {
 /** The few columns matching needs about an offer (reading whole rows of thousands of offers is the slow part). */
 export type OfferCandidate = Pick<
   Offer,
-  'id' | 'organisationId' | 'organisationName' | 'organisationKind' | 'urn' | 'easting' | 'northing' | 'designations' | 'themes' | 'kinds' | 'phases' | 'placesLeft' | 'mode' | 'radiusKm' | 'visibility' | 'status'
+  'id' | 'title' | 'organisationId' | 'organisationName' | 'organisationKind' | 'urn' | 'easting' | 'northing' | 'designations' | 'themes' | 'kinds' | 'phases' | 'placesLeft' | 'mode' | 'radiusKm' | 'visibility' | 'status'
 >;
 
 export interface Introduction {
@@ -349,7 +349,7 @@ export class BrokerageRepository {
    */
   async openOfferCandidates(): Promise<OfferCandidate[]> {
     const rows = await this.database.rows<Record<string, unknown>>(sql`
-      select f.id, f.organisation_id as "organisationId", o.name as "organisationName", o.kind as "organisationKind", o.urn,
+      select f.id, f.title, f.organisation_id as "organisationId", o.name as "organisationName", o.kind as "organisationKind", o.urn,
              coalesce(e.easting, o.easting) as easting, coalesce(e.northing, o.northing) as northing,
              array_to_string(o.designations, ',') as designations, array_to_string(f.themes, ',') as themes, array_to_string(f.kinds, ',') as kinds,
              array_to_string(f.phases, ',') as phases, f.capacity - f.places_taken as "placesLeft", f.mode, f.radius_km as "radiusKm", f.visibility, f.status
@@ -359,11 +359,7 @@ export class BrokerageRepository {
     return rows.map((r) => ({ ...r, designations: split(r.designations), themes: split(r.themes), kinds: split(r.kinds), phases: split(r.phases) }) as unknown as OfferCandidate);
   }
 
-  async offersByIds(offerIds: readonly string[]): Promise<Offer[]> {
-    if (offerIds.length === 0) return [];
-    const rows = await this.database.rows<Offer>(sql`select ${OFFER_SELECT} from ${OFFER_FROM} where f.id = any(${ids(offerIds)})`);
-    return rows.map(offer);
-  }
+
 
   /** Published case studies on a theme, per organisation (every organisation that has one). */
   async caseStudyCounts(theme: string): Promise<Map<string, number>> {

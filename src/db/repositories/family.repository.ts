@@ -103,6 +103,11 @@ export class FamilyRepository {
       from families where model = ${model} and urn = ${urn} order by rank`);
   }
 
+  /** A family's members and distances only (no per-input shares): for callers that need no explanation. */
+  async members(model: string, urn: number): Promise<{ memberUrn: number; distance: number }[]> {
+    return this.database.rows(sql`select member_urn as "memberUrn", distance from families where model = ${model} and urn = ${urn} order by rank`);
+  }
+
   /** Which models have a stored family for this school. */
   async modelsFor(urn: number): Promise<string[]> {
     // One index probe per model (the primary key starts with model, urn), not a scan of every family.

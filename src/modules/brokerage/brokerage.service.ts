@@ -34,7 +34,7 @@ const supportResource = (s: Support): Resource => ({ type: 'support', needOrgani
 
 export interface MatchView {
   match: Match;
-  offer?: Offer;
+  offer?: OfferCandidate;
   need?: Need;
 }
 
@@ -67,7 +67,8 @@ export class BrokerageService {
   private readonly establishments: EstablishmentRepository;
   private inputsCache: { version: number; data: Promise<InputsByDataset> } | null = null;
   /** Each school's latest value of a measure, by measure code, kept until the data change. */
-  private offerCache: { version: string; offers: Promise<OfferCandidate[]> } | null = null;
+  /** Open offers by theme, kept until an offer or the data change. */
+  private offerCache: { version: string; offers: Promise<Map<string, OfferCandidate[]>> } | null = null;
   private measureCache: { version: number; byMeasure: Map<string, Promise<Map<number, { year: number; value: number | null }>>> } | null = null;
 
   constructor(
@@ -90,9 +91,17 @@ export class BrokerageService {
     return { signedIn: true, isFacilitator: actor.isFacilitator, organisationIds: [...actor.memberships.keys()] };
   }
 
+  /** The data version, read at most once a second (as the page cache does): every cache below is keyed by it. */
+  private dataVersionRead: { at: number; value: Promise<number> } | null = null;
+  private dataVersion(): Promise<number> {
+    const now = Date.now();
+    if (!this.dataVersionRead || now - this.dataVersionRead.at > 1000) this.dataVersionRead = { at: now, value: this.importRuns.dataVersion() };
+    return this.dataVersionRead.value;
+  }
+
   /** Every school's similar-school inputs by dataset, kept until the data change. */
   private async inputs(): Promise<InputsByDataset> {
-    const version = await this.importRuns.dataVersion();
+    const version = await this.dataVersion();
     if (!this.inputsCache || this.inputsCache.version !== version) {
       const data = this.families.schoolInputs().then((d) => ({
         'dfe-primary': new Map(d['dfe-primary'].map((s) => [s.urn, s])),
@@ -110,18 +119,22 @@ export class BrokerageService {
    * when an offer changes (one cheap query per call), so ranking thousands of offers does not read thousands of rows.
    */
   private async candidateOffers(actor: Actor, theme: string, kinds: readonly string[]): Promise<OfferCandidate[]> {
-    const version = `${await this.repo.offersVersion()}|${await this.importRuns.dataVersion()}`;
+    const version = `${await this.repo.offersVersion()}|${await this.dataVersion()}`;
     if (!this.offerCache || this.offerCache.version !== version) {
-      const offers = this.repo.openOfferCandidates();
+      const offers = this.repo.openOfferCandidates().then((all) => {
+        const byTheme = new Map<string, OfferCandidate[]>();
+        for (const o of all) for (const t of o.themes) (byTheme.get(t) ?? byTheme.set(t, []).get(t)!).push(o);
+        return byTheme;
+      });
       this.offerCache = { version, offers };
       offers.catch(() => (this.offerCache = null));
     }
-    return (await this.offerCache.offers).filter((o) => o.themes.includes(theme) && o.kinds.some((k) => kinds.includes(k)) && can(actor, 'offer:read', offerResource(o)));
+    return ((await this.offerCache.offers).get(theme) ?? []).filter((o) => o.kinds.some((k) => kinds.includes(k)) && can(actor, 'offer:read', offerResource(o)));
   }
 
   /** Every school's latest value of each measure (one query per measure, then memory). */
   private async latestValues(codes: readonly string[]): Promise<Map<string, Map<number, { year: number; value: number | null }>>> {
-    const version = await this.importRuns.dataVersion();
+    const version = await this.dataVersion();
     if (!this.measureCache || this.measureCache.version !== version) this.measureCache = { version, byMeasure: new Map() };
     const cache = this.measureCache.byMeasure;
     const out = new Map<string, Map<number, { year: number; value: number | null }>>();
@@ -320,7 +333,7 @@ export class BrokerageService {
     modelId: ModelId | null,
   ): Promise<{ pairs: Map<string, PairEvidence>; brightSpotsByMeasure: Map<string, { urn: number; value: number; by: number }[]>; sentences: Map<string, () => string> }> {
     const needUrn = need.organisationKind === 'school' ? need.urn : null;
-    const family = modelId && needUrn ? await this.families.family(modelId, needUrn) : [];
+    const family = modelId && needUrn ? await this.families.members(modelId, needUrn) : [];
     const familyEdge = family.length ? Math.max(...family.map((f) => f.distance)) : 0;
     const memberUrns = family.map((f) => f.memberUrn);
     const latest = needUrn && need.measures.length ? await this.latestValues(need.measures) : new Map<string, Map<number, { year: number; value: number | null }>>();
@@ -347,6 +360,7 @@ export class BrokerageService {
       scales = byGroup[phase] ?? null;
     }
     const needInputs = needUrn ? source?.get(needUrn) : undefined;
+    const needValues = model && needInputs ? model.inputs.map((name) => needInputs.values[name]) : [];
     const counts = offers.length ? await this.repo.caseStudyCounts(need.theme) : new Map<string, number>();
     const pairs = new Map<string, PairEvidence>();
     const sentences = new Map<string, () => string>();
@@ -357,20 +371,28 @@ export class BrokerageService {
       else if (o.organisationKind !== 'school' || !o.urn) similarityAbsent = `${o.organisationName} is not a school`;
       else if (!model || !scales || !needInputs || !familyEdge) similarityAbsent = `${need.organisationName} has no family under a similar-schools model`;
       else {
+        // The distance, in a plain loop: thousands of offers may be scored per request.
         const other = source!.get(o.urn);
-        const values = model.inputs.map((name) => [needInputs.values[name], other?.values[name]] as const);
-        if (!other || values.some(([a, b]) => typeof a !== 'number' || typeof b !== 'number')) {
+        let total = other ? 0 : Number.NaN;
+        for (let j = 0; other && j < model.inputs.length; j++) {
+          const a = needValues[j];
+          const b = other.values[model.inputs[j]!];
+          if (typeof a !== 'number' || typeof b !== 'number') {
+            total = Number.NaN;
+            break;
+          }
+          const s = scales![j]!;
+          if (s > 0) total += model.weights[j]! * ((a - b) / s) ** 2;
+        }
+        if (Number.isNaN(total)) {
           similarityAbsent = `${o.organisationName} is not in the ${model.shortLabel} model's population`;
         } else {
-          const terms = values.map(([a, b], j) => {
-            const s = scales![j]!;
-            return s > 0 ? model.weights[j]! * (((a as number) - (b as number)) / s) ** 2 : 0;
+          // The sentence is made only for the matches shown (see `matchesForNeed`).
+          const modelScales = scales!;
+          sentences.set(o.id, () => {
+            const terms = model.inputs.map((name, j) => (modelScales[j]! > 0 ? model.weights[j]! * (((needValues[j] as number) - (other!.values[name] as number)) / modelScales[j]!) ** 2 : 0));
+            return explainSimilarity(model.inputs.map((name, j) => ({ input: INPUTS[name]!, school: needValues[j] as number, member: other!.values[name] as number, scale: modelScales[j]!, share: total > 0 ? terms[j]! / total : 0 })));
           });
-          const total = terms.reduce((x, y) => x + y, 0);
-          // The sentence is made only for the matches shown (see `matchesForNeed`): thousands of offers may be scored.
-          sentences.set(o.id, () =>
-            explainSimilarity(model.inputs.map((name, j) => ({ input: INPUTS[name]!, school: values[j]![0] as number, member: values[j]![1] as number, scale: scales![j]!, share: total > 0 ? terms[j]! / total : 0 }))),
-          );
           similarity = { distance: Math.sqrt(total), familyEdge, sentence: '' };
         }
       }
@@ -416,16 +438,14 @@ export class BrokerageService {
     const { pairs, sentences } = await this.evidence(need, offers, modelId);
     const all = rankOffers(facts, offers.map((o) => ({ offer: this.offerFacts(o), evidence: pairs.get(o.id)! })), { reasons: false });
     const ranked = all.slice(0, limit);
-    const byId = new Map((await this.repo.offersByIds(ranked.map((m) => m.offerId))).map((o) => [o.id, o]));
+    const byId = new Map(offers.map((o) => [o.id, o]));
     // Reasons for the matches shown only, with the similarity sentence (the score does not depend on the words).
     const matches = ranked.map((m) => {
       const evidence = pairs.get(m.offerId)!;
       const sentence = sentences.get(m.offerId);
       const worded = sentence && evidence.similarity ? { ...evidence, similarity: { ...evidence.similarity, sentence: sentence() } } : evidence;
-      const fresh = byId.get(m.offerId);
-      // Re-read now: an offer that has just lost its last place (or closed) is dropped rather than shown.
-      return fresh ? scorePair(facts, this.offerFacts(fresh), worded, 'need') : null;
-    }).filter((m): m is Match => m !== null);
+      return scorePair(facts, this.offerFacts(byId.get(m.offerId)!), worded, 'need')!;
+    });
     return {
       need,
       model: modelId ? { id: modelId, label: PRESET_MODELS[modelId].label } : null,
