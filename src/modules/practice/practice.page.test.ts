@@ -200,6 +200,25 @@ describe('the case-study workflow', () => {
     expect((await partner.get(`${path}/edit`)).status).toBe(200);
   });
 
+  it('a facilitator drafts a study on a leader’s behalf from a conversation: the leader is the author and submits it', async () => {
+    const { client: leader, email: leaderEmail } = await person('leader');
+    await leader.submit('/organisations/new', '/organisations', { kind: 'charity', name: 'Drafted-for Charity' });
+    const { client: fiona } = await person('fiona', { facilitator: true });
+    await fiona.get('/practice/new');
+    const unknown = await fiona.post('/practice', { ...STUDY, onBehalfOfEmail: 'nobody@practice.example' });
+    expect(unknown.status).toBe(400);
+    expect(textOf(unknown.html.querySelector('.govuk-error-summary'))).toContain('nobody@practice.example is not a member of an organisation on Trellis');
+    const drafted = await fiona.post('/practice', { ...STUDY, title: 'Drafted from a visit', onBehalfOfEmail: leaderEmail });
+    expect(drafted.status).toBe(303);
+    expect((await latestEmail(t.app, leaderEmail)).subject).toBe('A case study draft for you to check: Drafted from a visit');
+    expect((await fiona.get(`${drafted.location!}/edit`)).status).not.toBe(200);
+    const page = await leader.get(drafted.location!);
+    expect(textOf(page.html)).toContain('Drafted with fiona (facilitator)');
+    expect((await leader.get(`${drafted.location!}/edit`)).status).toBe(200);
+    await leader.get(drafted.location!);
+    expect((await leader.post(`${drafted.location!}/submit`, {})).status).toBe(303);
+  });
+
   it('an author cannot publish their own study; only a facilitator can', async () => {
     const { client: author } = await person('eager');
     await author.submit('/organisations/new', '/organisations', { kind: 'charity', name: 'Eager Charity' });

@@ -41,6 +41,8 @@ export const CaseStudyForm = z.object({
   contactPreference: z.enum(['introductions', 'none'], { message: 'Choose how others may contact you' }).optional().default('introductions'),
   visibility: z.enum(['public', 'members'], { message: 'Choose who can read it' }).optional().default('public'),
   organisationId: z.string().uuid('Choose the organisation it is written for').optional(),
+  /** Facilitators only: draft on a leader's behalf (the leader becomes the author). */
+  onBehalfOfEmail: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().email('Enter the leader’s email address, like name@example.org').optional()),
   ...Object.fromEntries(CONTEXT_KEYS.map((k) => [`context_${k.key}`, z.string().trim().max(100, `${k.label} must be 100 characters or fewer`).optional()])),
 });
 

@@ -104,6 +104,7 @@ export class PracticeService {
 
   async create(actor: Actor, form: CaseStudyForm): Promise<string> {
     if (actor.kind !== 'user') throw new SignInRequiredError();
+    if (form.onBehalfOfEmail) return this.draftFor(actor, form, form.onBehalfOfEmail);
     const organisationId = form.organisationId;
     if (!organisationId || !can(actor, 'case-study:create', { type: 'organisation', id: organisationId })) {
       throw new ForbiddenError('You can write case studies for organisations you belong to.');
@@ -116,6 +117,23 @@ export class PracticeService {
       urn: organisation.urn,
     });
     await this.studies.addEvent(id, 'created', actor.userId);
+    return id;
+  }
+
+  /**
+   * A facilitator drafts a study from a visit or a conversation on a leader's behalf: the leader is its author (for
+   * their organisation, the one they act for first), it is marked "drafted with" the facilitator, and the leader is
+   * emailed to edit and submit it. Only facilitators may; the facilitator cannot edit it afterwards.
+   */
+  private async draftFor(actor: Extract<Actor, { kind: 'user' }>, form: CaseStudyForm, email: string): Promise<string> {
+    if (!actor.isFacilitator) throw new ForbiddenError('Only facilitators draft case studies on a leader’s behalf.');
+    const leader = await this.accounts.userByEmail(email);
+    const memberships = leader ? await this.accounts.membershipsOf(leader.id) : [];
+    const organisation = memberships.find((m) => m.organisation.id === form.organisationId)?.organisation ?? memberships[0]?.organisation;
+    if (!leader || !organisation) throw new FormError([{ field: 'onBehalfOfEmail', message: `${email} is not a member of an organisation on Trellis: invite them first` }]);
+    const id = await this.studies.create({ ...this.content(form, await this.contextFor(organisation.urn)), organisationId: organisation.id, authorId: leader.id, urn: organisation.urn, draftedWith: actor.userId });
+    await this.studies.addEvent(id, 'created', actor.userId, 'Drafted by a facilitator on the author’s behalf');
+    await this.mailer.send({ to: leader.email, subject: `A case study draft for you to check: ${form.title}`, text: `A Trellis facilitator has drafted a case study from your conversation. You are its author: edit it and submit it when it says what you want: ${this.publicUrl}/practice/${id}/edit\n` });
     return id;
   }
 
