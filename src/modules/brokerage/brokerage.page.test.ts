@@ -264,6 +264,24 @@ describe('facilitators’ proposals, closed needs and impossible dates', () => {
   });
 });
 
+describe('organisation names are text, never markup', () => {
+  it('shows an organisation named like a link as text on the agreed support page', async () => {
+    const named = await person('named');
+    const evil = '<a id="pwn" href="https://evil.example/">Sign in again</a>';
+    await named.client.submit('/organisations/new', '/organisations', { kind: 'charity', name: evil });
+    const orgId = (await t.database.rows<{ id: string }>(sql`select id from organisations where name = ${evil}`))[0]!.id;
+    const repo = t.app.services.brokerage.repo;
+    const need = await repo.createNeed({ organisationId: orgId, createdBy: named.userId, title: 'Help', description: '', theme: 'attendance', measures: [], phase: 'secondary', kinds: ['visit'], timeFrame: '', urgency: 'low', visibility: 'public', visibleTo: [], demonstration: false });
+    const offer = await repo.createOffer({ organisationId: arena.organisationId, createdBy: arena.userId, title: 'Visits', description: '', themes: ['attendance'], kinds: ['visit'], phases: ['secondary'], capacity: 5, mode: 'remote', radiusKm: null, cost: 'free', visibility: 'public', demonstration: false });
+    const intro = (await repo.createIntroduction({ needId: need, offerId: offer, requestedBy: 'need', requestedByUser: named.userId, message: 'Hello' }))!;
+    const result = await repo.accept({ introductionId: intro, userId: arena.userId, objectives: [{ text: 'Visit', measure: null }], startsOn: '2027-01-06', endsOn: '2027-03-01', contacts: [{ side: 'need', userId: named.userId, name: 'Named', email: named.email }] });
+    const page = await named.client.get(`/support/agreements/${(result as { supportId: string }).supportId}`);
+    expect(page.status).toBe(200);
+    expect(page.html.querySelector('#pwn')).toBeNull();
+    expect(page.body).toContain('&lt;a id=&quot;pwn&quot;');
+  });
+});
+
 describe('changing needs and offers', () => {
   it('changes a need (here to public, so the open API lists it) and refuses a capacity below the places taken', async () => {
     await holte.client.get(`/support/needs/${needId}/edit`);
