@@ -200,6 +200,13 @@ const support = (r: Support): Support => ({ ...r, closedAt: toDate(r.closedAt), 
 
 const ids = (xs: readonly string[]) => sql`${sql.param([...xs])}::uuid[]`;
 
+/** Introductions and supports where one of the organisations is on either side (`n`: the need, `f`: the offer). */
+function eitherSide(organisationIds: readonly string[] | 'all'): SQL {
+  if (organisationIds === 'all') return sql`true`;
+  if (organisationIds.length === 0) return sql`false`;
+  return sql`(n.organisation_id = any(${ids(organisationIds)}) or f.organisation_id = any(${ids(organisationIds)}))`;
+}
+
 /** The policy's visibility rules for needs, as a SQL condition (kept beside `can` in domain/access/policy.ts). */
 export function needVisibleSql(viewer: Viewer): SQL {
   if (viewer.isFacilitator) return sql`true`;
@@ -388,7 +395,7 @@ export class BrokerageRepository {
   }
 
   async introductionsFor(organisationIds: readonly string[] | 'all', extra: SQL = sql`true`): Promise<Introduction[]> {
-    const who = organisationIds === 'all' ? sql`true` : organisationIds.length ? sql`(n.organisation_id = any(${ids(organisationIds)}) or f.organisation_id = any(${ids(organisationIds)}))` : sql`false`;
+    const who = eitherSide(organisationIds);
     const rows = await this.database.rows<Introduction>(sql`select ${INTRODUCTION_SELECT} from ${INTRODUCTION_FROM} where ${who} and ${extra} order by i.created_at desc, i.id`);
     return rows.map(introduction);
   }
@@ -442,7 +449,7 @@ export class BrokerageRepository {
   }
 
   async supportsFor(organisationIds: readonly string[] | 'all', extra: SQL = sql`true`): Promise<Support[]> {
-    const who = organisationIds === 'all' ? sql`true` : organisationIds.length ? sql`(n.organisation_id = any(${ids(organisationIds)}) or f.organisation_id = any(${ids(organisationIds)}))` : sql`false`;
+    const who = eitherSide(organisationIds);
     const rows = await this.database.rows<Support>(sql`select ${SUPPORT_SELECT} from ${SUPPORT_FROM} where ${who} and ${extra} order by s.created_at desc, s.id`);
     return rows.map(support);
   }
