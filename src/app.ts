@@ -36,6 +36,8 @@ import { BrokerageRepository } from './db/repositories/brokerage.repository';
 import { partnershipRoutes } from './modules/partnerships/partnerships.routes';
 import { PartnershipsService } from './modules/partnerships/partnerships.service';
 import { networkRoutes } from './modules/networks/networks.routes';
+import { areaRoutes } from './modules/areas/areas.routes';
+import { AreasService } from './modules/areas/areas.service';
 import { NetworksService } from './modules/networks/networks.service';
 import { PracticeService } from './modules/practice/practice.service';
 import { FamiliesService } from './modules/families/families.service';
@@ -69,6 +71,7 @@ export interface Services {
   brokerage: BrokerageService;
   partnerships: PartnershipsService;
   networks: NetworksService;
+  areas: AreasService;
   accounts: AccountsService;
   organisations: OrganisationsService;
   oidc: OidcService | null;
@@ -134,7 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : null;
   app.decorate('config', config);
   app.decorate('devOutbox', devOutboxEnabled(config));
-  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl, (error) => app.log.error({ err: error }, 'an email could not be sent')), partnerships: new PartnershipsService(database), networks: new NetworksService(database, mailer, baseUrl), accounts, organisations, oidc });
+  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl, (error) => app.log.error({ err: error }, 'an email could not be sent')), partnerships: new PartnershipsService(database), networks: new NetworksService(database, mailer, baseUrl), areas: new AreasService(database), accounts, organisations, oidc });
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {
@@ -241,7 +244,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           'School directory, outcomes and (as they land) families, practice, brokerage and partnerships. Data from the DfE under the Open Government Licence v3.0.',
       },
       servers: [],
-      tags: [{ name: 'schools' }, { name: 'families' }, { name: 'practice' }, { name: 'brokerage' }, { name: 'partnerships' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
+      tags: [{ name: 'schools' }, { name: 'families' }, { name: 'practice' }, { name: 'brokerage' }, { name: 'partnerships' }, { name: 'areas' }, { name: 'trusts' }, { name: 'local-authorities' }, { name: 'measures' }],
     },
     transform: jsonSchemaTransform,
   });
@@ -253,6 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(brokerageRoutes);
   await app.register(partnershipRoutes);
   await app.register(networkRoutes);
+  await app.register(areaRoutes);
   await app.register(accountsRoutes);
   await app.register(oidcRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });

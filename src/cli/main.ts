@@ -9,6 +9,7 @@ import { importGias } from '../importers/gias.importer';
 import { importGiasGroups } from '../importers/gias-groups.importer';
 import { importGiasLinks } from '../importers/gias-links.importer';
 import { importMeasures } from '../importers/measures.importer';
+import { importCensus } from '../importers/census.importer';
 import { loadSample } from '../importers/sample';
 import { MODEL_IDS, type ModelId } from '../domain/similarity/models';
 import { FamiliesService } from '../modules/families/families.service';
@@ -19,6 +20,7 @@ Commands:
   import gias <file.csv>          GIAS "edubasealldata" establishments extract (upsert by URN)
   import gias-links <file.csv>    GIAS establishment links (predecessor, successor …)
   import gias-groups <file.csv>   GIAS groups: trusts, federations, sponsors ("allgroupsdata")
+  import census <file.csv>        DfE school-level census ("Schools, pupils and their characteristics"): FSM %, EAL %, headcount
   import measures <folder>        DfE measure files with their datamap.csv (absence, workforce, KS4, similar-school inputs)
   import sample                   everything in data/sample (what npm start loads into an empty database)
   families rebuild [--model m]    recompute and store families (dfe-primary, dfe-secondary, fbit-pupil; all by default)
@@ -142,6 +144,9 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'gias-groups':
         await runCsv(database, 'gias-groups', target, importGiasGroups);
+        break;
+      case 'census':
+        await runCsv(database, 'census', target, importCensus);
         break;
       case 'measures': {
         if (!target) throw new UsageError('Give the folder of measure files: npm run trellis -- import measures <folder>');

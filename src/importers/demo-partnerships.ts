@@ -147,11 +147,18 @@ export async function loadDemoPartnerships(database: Database, log: (m: string) 
     for (const [happenedOn, kind, participants, pupilsReached, staffHours, notes] of p.activities) {
       await repo.addActivity(id, { happenedOn, kind, participants, pupilsReached, staffHours, resourcesShared: '', costPounds: null, notes, createdBy: author.id });
     }
+    // One recent activity, dated from the day the demonstration is loaded, so the area view has live collaborations.
+    await repo.addActivity(id, { happenedOn: daysAgo(45 + 20 * count), kind: 'meeting', participants: 'Leads of the member organisations', pupilsReached: null, staffHours: 6, resourcesShared: '', costPounds: null, notes: 'Termly review of the plan (demonstration, dated from when the demonstration was loaded).', createdBy: author.id });
     for (const [kind, description, evidence] of p.benefits) await repo.addBenefit(id, { kind, description, evidence, organisationId: lead, createdBy: author.id });
     count++;
   }
   log(`sample: ${count} demonstration partnerships`);
   return count;
+}
+
+/** The ISO date n days before today (demonstration content that must stay recent whenever it is loaded). */
+function daysAgo(n: number): string {
+  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Two demonstration networks (once), facilitated by a demonstration facilitator, with meetings, actions and learning. */
@@ -194,6 +201,7 @@ export async function loadDemoNetworks(database: Database, log: (m: string) => v
       if (organisation && (await repo.addMember(id, organisation.id))) organisationIds.push(organisation.id);
     }
     await repo.addMeeting(id, { heldOn: n.meeting[0]!, agenda: n.meeting[1]!, notes: n.meeting[2]!, attendance: organisationIds.slice(0, -1), createdBy: facilitator.id });
+    await repo.addMeeting(id, { heldOn: daysAgo(21 + 14 * count), agenda: 'Progress on the actions; what each school tried this half term.', notes: 'Demonstration meeting, dated from when the demonstration was loaded.', attendance: organisationIds, createdBy: facilitator.id });
     await repo.addAction(id, { description: n.action[0]!, ownerId: facilitator.id, dueOn: n.action[1]!, createdBy: facilitator.id });
     await repo.addLearning(id, { text: n.learning, organisationId: organisationIds[0] ?? null, createdBy: facilitator.id });
     count++;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { ENGLAND_CODE, MEASURES } from '../domain/measures/catalogue';
+import { ENGLAND_CODE } from '../domain/measures/catalogue';
 import { parsePublishedValue } from '../domain/measures/values';
 import { parseAcademicYear } from '../domain/schools/years';
 import type { Database } from '../db/client';
@@ -11,7 +11,6 @@ import {
   type PublishedNeighbourRecord,
   type SimilarityInputRecord,
 } from '../db/repositories/directory-writer.repository';
-import { bulkUpsert } from '../db/repositories/bulk';
 import { ImportError, type RowProblem } from './csv-source';
 
 /**
@@ -260,21 +259,7 @@ export async function importMeasures(database: Database, dir: string): Promise<M
   const writer = new DirectoryWriter(database);
   const runId = await writer.startRun('measures', dir);
   await database.db.transaction(async (tx) => {
-    await bulkUpsert(tx, MEASURES, {
-      table: 'measures',
-      columns: [
-        { column: 'code', type: 'text', get: (m) => m.code },
-        { column: 'label', type: 'text', get: (m) => m.label },
-        { column: 'short_label', type: 'text', get: (m) => m.shortLabel },
-        { column: 'unit', type: 'text', get: (m) => m.unit },
-        { column: 'direction', type: 'text', get: (m) => m.direction },
-        { column: 'decimals', type: 'smallint', get: (m) => m.decimals },
-        { column: 'source', type: 'text', get: (m) => m.source },
-        { column: 'description', type: 'text', get: (m) => m.description },
-      ],
-      key: ['code'],
-      onConflict: 'update',
-    });
+    await DirectoryWriter.upsertMeasureCatalogue(tx);
     await DirectoryWriter.upsertMeasureValues(tx, values);
     for (const spec of SIMILARITY_FILES) {
       const rows = inputs.filter((i) => i.dataset === spec.dataset);

@@ -4,6 +4,7 @@ import { importGias } from './gias.importer';
 import { importGiasGroups } from './gias-groups.importer';
 import { importGiasLinks } from './gias-links.importer';
 import { importMeasures } from './measures.importer';
+import { importCensus } from './census.importer';
 import { FamiliesService } from '../modules/families/families.service';
 import { loadDemoCaseStudies } from './demo-content';
 import { loadDemoBrokerage } from './demo-brokerage';
@@ -22,6 +23,8 @@ export async function loadSample(database: Database, sampleDir: string, log: (me
   log(`sample: ${links.rows} GIAS links`);
   const measures = await importMeasures(database, join(sampleDir, 'measures'));
   log(`sample: ${measures.values} measure values, ${measures.similarityInputs} similar-school inputs`);
+  const census = await importCensus(database, join(sampleDir, 'census/spc-school-level-2022-23.csv'));
+  log(`sample: ${census.rows} schools from the January 2023 census`);
   for (const built of await new FamiliesService(database).rebuild()) {
     log(`sample: families under ${built.model} for ${built.population} schools in ${built.milliseconds} ms`);
   }

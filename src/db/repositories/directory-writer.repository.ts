@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { MeasureValue } from '../../domain/measures/outcomes';
+import { MEASURES } from '../../domain/measures/catalogue';
 import type { Database, Db } from '../client';
 import { importRuns } from '../schema';
 import { bulkUpsert, type BulkColumn } from './bulk';
@@ -236,6 +237,25 @@ export class DirectoryWriter {
 
   static upsertLinks(tx: Db, rows: readonly LinkRecord[]): Promise<void> {
     return bulkUpsert(tx, rows, { table: 'establishment_links', columns: LINK_COLUMNS, key: ['urn', 'linked_urn', 'link_type'], onConflict: 'update' });
+  }
+
+  /** The measure catalogue (labels, units, directions): written before any values, which refer to it. */
+  static upsertMeasureCatalogue(tx: Db): Promise<void> {
+    return bulkUpsert(tx, MEASURES, {
+      table: 'measures',
+      columns: [
+        { column: 'code', type: 'text', get: (m) => m.code },
+        { column: 'label', type: 'text', get: (m) => m.label },
+        { column: 'short_label', type: 'text', get: (m) => m.shortLabel },
+        { column: 'unit', type: 'text', get: (m) => m.unit },
+        { column: 'direction', type: 'text', get: (m) => m.direction },
+        { column: 'decimals', type: 'smallint', get: (m) => m.decimals },
+        { column: 'source', type: 'text', get: (m) => m.source },
+        { column: 'description', type: 'text', get: (m) => m.description },
+      ],
+      key: ['code'],
+      onConflict: 'update',
+    });
   }
 
   static upsertMeasureValues(tx: Db, rows: readonly MeasureValueRecord[]): Promise<void> {

@@ -27,6 +27,7 @@ const KS4 = 'DfE key stage 4 performance tables (Explore Education Statistics)';
 const ABSENCE = 'DfE pupil absence in schools in England (Explore Education Statistics)';
 const WORKFORCE = 'DfE school workforce in England (Explore Education Statistics)';
 const DESTINATIONS = 'DfE key stage 4 destination measures (Explore Education Statistics)';
+const CENSUS = 'DfE schools, pupils and their characteristics: school-level data from the January school census (Explore Education Statistics)';
 
 export const MEASURES: readonly MeasureDefinition[] = [
   {
@@ -159,6 +160,36 @@ export const MEASURES: readonly MeasureDefinition[] = [
     source: DESTINATIONS,
     description: 'Percentage of pupils in a sustained education, apprenticeship or employment destination in the year after key stage 4.',
     meaningfulDifference: 2,
+  },
+  {
+    code: 'census.fsm',
+    label: 'Pupils known to be eligible for free school meals (%)',
+    shortLabel: 'Free school meals',
+    unit: 'percent',
+    direction: 'none',
+    decimals: 1,
+    source: CENSUS,
+    description: 'Percentage of pupils known to be eligible for free school meals on census day (January).',
+  },
+  {
+    code: 'census.eal',
+    label: 'Pupils whose first language is known or believed to be other than English (%)',
+    shortLabel: 'English as an additional language',
+    unit: 'percent',
+    direction: 'none',
+    decimals: 1,
+    source: CENSUS,
+    description: 'Percentage of pupils whose first language is known or believed to be other than English, January census.',
+  },
+  {
+    code: 'census.pupils',
+    label: 'Pupils on roll (headcount)',
+    shortLabel: 'Pupils',
+    unit: 'pupils',
+    direction: 'none',
+    decimals: 0,
+    source: CENSUS,
+    description: 'Headcount of pupils on roll on census day (January).',
   },
 ];
 

@@ -119,7 +119,7 @@ describe('school page', () => {
   });
 });
 
-describe('trust and local-authority pages', () => {
+describe('trust pages', () => {
   it('lists the schools in a trust with their key figures', async () => {
     const page = await getPage(t.app, '/trusts/4335');
     expect(page.status).toBe(200);
@@ -128,23 +128,11 @@ describe('trust and local-authority pages', () => {
     expect(page.html.querySelector('a[href="/schools/135599"]')).not.toBeNull();
   });
 
-  it("shows a local authority's figures against England and its schools", async () => {
-    const page = await getPage(t.app, '/local-authorities/202');
-    expect(page.status).toBe(200);
-    expectWellFormedPage(page, /^Camden – Trellis$/);
-    expect(page.html.querySelectorAll('h3').map(textOf)).toContain('Attainment 8 score: all state-funded schools');
-    expect(page.html.querySelectorAll('a[href^="/schools/"]')).toHaveLength(6);
-  });
-
-  it('lists every local authority with schools', async () => {
-    const page = await getPage(t.app, '/local-authorities');
-    expect(page.html.querySelectorAll('tbody tr')).toHaveLength(150);
-  });
-
-  it('gives 404 for an unknown trust or local authority, 400 for a malformed code', async () => {
+  it('gives 404 for an unknown trust or local authority, 400 for a malformed code (local-authority pages are area pages now)', async () => {
     expect((await getPage(t.app, '/trusts/999999999')).status).toBe(404);
     expect((await getPage(t.app, '/local-authorities/999')).status).toBe(404);
     expect((await getPage(t.app, '/local-authorities/camden')).status).toBe(400);
+    expect((await getPage(t.app, '/local-authorities/202')).headers.location).toBe('/areas/E09000007');
   });
 });
 
@@ -179,8 +167,8 @@ describe('page cache', () => {
   });
 
   it('never serves a cached page to a reader with a session', async () => {
-    await t.app.inject({ url: '/local-authorities/202' });
-    const withSession = await t.app.inject({ url: '/local-authorities/202', headers: { cookie: 'trellis_session=abc' } });
+    await t.app.inject({ url: '/trusts/4335' });
+    const withSession = await t.app.inject({ url: '/trusts/4335', headers: { cookie: 'trellis_session=abc' } });
     expect(withSession.headers['x-trellis-cache']).toBeUndefined();
   });
 });

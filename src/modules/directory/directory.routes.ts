@@ -1,3 +1,4 @@
+import { canonicalCode } from '../../domain/areas/codes';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PHASES, REGIONS, STATUSES, TYPE_GROUPS } from '../../domain/schools/gias-codes';
@@ -60,7 +61,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
       title: school.name,
       breadcrumbs: [
         { text: 'Find a school', href: '/' },
-        ...(school.laCode ? [{ text: school.laName, href: `/local-authorities/${school.laCode}` }] : []),
+        ...(school.gssLaCode ? [{ text: school.laName, href: `/areas/${canonicalCode(school.gssLaCode)}` }] : school.laCode ? [{ text: school.laName, href: `/local-authorities/${school.laCode}` }] : []),
         { text: school.name },
       ],
       ...profile,
@@ -78,29 +79,6 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  r.get('/local-authorities', { config: { pageCache: true }, schema: { hide: true } }, async (_request, reply) => {
-    const localAuthorities = await directory.localAuthorities();
-    return reply.page('directory/views/local-authorities.njk', {
-      title: 'Local authorities',
-      breadcrumbs: [{ text: 'Find a school', href: '/' }, { text: 'Local authorities' }],
-      localAuthorities,
-    });
-  });
-
-  r.get('/local-authorities/:code', { config: { pageCache: true }, schema: { params: LocalAuthorityParams, hide: true } }, async (request, reply) => {
-    const profile = await directory.localAuthority(request.params.code);
-    return reply.page('directory/views/local-authority.njk', {
-      title: profile.la.name,
-      breadcrumbs: [
-        { text: 'Find a school', href: '/' },
-        { text: 'Local authorities', href: '/local-authorities' },
-        { text: profile.la.name },
-      ],
-      ...profile,
-      outcomes: profile.outcomes.map((s) => ({ ...s, chart: areaChart(s, profile.la.name) })),
-      keyMeasures: KEY_MEASURES,
-    });
-  });
 }
 
 function outcomeChart(series: OutcomeSeries, laName: string): RenderedChart | null {
@@ -118,20 +96,6 @@ function outcomeChart(series: OutcomeSeries, laName: string): RenderedChart | nu
   });
 }
 
-function areaChart(series: AreaSeries, laName: string): RenderedChart | null {
-  const names = [laName, 'England'];
-  const points = series.rows.flatMap((row) =>
-    [row.area, row.england].flatMap((cell, i) => (cell.value === null ? [] : [{ x: row.yearLabel, series: names[i]!, value: cell.value }])),
-  );
-  if (points.length === 0) return null;
-  return renderChart({
-    title: `${series.measure.label}, ${series.breakdownLabel.toLowerCase()}: ${laName} and England. The table below gives the figures.`,
-    yLabel: series.measure.shortLabel,
-    points,
-    seriesOrder: names.filter((n) => points.some((p) => p.series === n)),
-    zero: series.measure.unit === 'percent',
-  });
-}
 
 interface PaginationItem {
   number?: number;
