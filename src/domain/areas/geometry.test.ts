@@ -8,6 +8,7 @@ import {
   type Area,
   type AreaValue,
   COASTAL_METRES,
+  MIN_WATER_WIDTH_METRES,
   bandsOf,
   buildAreaLocator,
   buildCoastIndex,
@@ -53,6 +54,8 @@ const layer: Topology = {
 const empty: Topology = { type: 'Topology', objects: {}, arcs: [] };
 
 const identity = (x: number, y: number): [number, number] => [x, y];
+/** Lines already in metres, every piece kept (no river-bank rule). */
+const raw = { project: identity, minWaterWidthMetres: 0 };
 
 function length(lines: MultiLineString): number {
   let total = 0;
@@ -121,7 +124,7 @@ describe('coastline', () => {
     const coast = coastline(layer, 'data');
     // West 3 + East 2 + Wales 3 + island 4 + hole 2; not West|East nor East|Wales.
     expect(length(coast)).toBeCloseTo(14, 9);
-    const index = buildCoastIndex(coast, identity);
+    const index = buildCoastIndex(coast, raw);
     expect(distanceToCoastMetres(index, 1, 0.5)).toBeCloseTo(0.5, 9);
     expect(distanceToCoastMetres(index, 2, 0.5)).toBeCloseTo(0.5, 9);
     expect(distanceToCoastMetres(index, 0, 0.5)).toBe(0);
@@ -147,7 +150,7 @@ describe('distance to the coast (metres)', () => {
         [[0, -500_000], [100_000, -500_000]],
       ],
     },
-    identity,
+    raw,
   );
 
   it.each([
@@ -172,7 +175,7 @@ describe('distance to the coast (metres)', () => {
       let y = random() * 300_000;
       return Array.from({ length: 1 + Math.ceil(random() * 8) }, () => [(x += (random() - 0.5) * 30_000), (y += (random() - 0.5) * 30_000)]);
     });
-    const coast = buildCoastIndex({ type: 'MultiLineString', coordinates: lines }, identity);
+    const coast = buildCoastIndex({ type: 'MultiLineString', coordinates: lines }, raw);
     const brute = (px: number, py: number): number => {
       let best = Infinity;
       for (const line of lines) {
@@ -197,6 +200,86 @@ describe('distance to the coast (metres)', () => {
 
   it('counts 5.5 km as coastal', () => {
     expect(COASTAL_METRES).toBe(5_500);
+  });
+});
+
+/*
+ * Made-up layers in metres (y up; rings clockwise, land on the right).
+ * River: North [-20 km, 30 km] × [150 m, 20 km] and South [-20 km, 30 km] × [-20 km, -150 m] share the border y = 0
+ *   west of x = 0; between them a river 300 m wide runs from its head at x = 0 to the sea at x = 30 km.
+ * Bay and spit: one area [0, 30 km] × [-20 km, 20 km] with the sea to the east, a bay 5 km wide and 10 km deep
+ *   (x 20–30 km, y ±2.5 km) and a spit 300 m wide running 10 km out to sea (x 30–40 km, y -12 km to -11.7 km).
+ */
+const river: Topology = {
+  type: 'Topology',
+  objects: {
+    data: {
+      type: 'GeometryCollection',
+      geometries: [
+        { type: 'Polygon', arcs: [[1, ~0]], properties: { AREACD: 'E1', AREANM: 'North' } },
+        { type: 'Polygon', arcs: [[0, 2]], properties: { AREACD: 'E2', AREANM: 'South' } },
+      ],
+    },
+  },
+  arcs: [
+    [[-20_000, 0], [0, 0]], // 0: North | South
+    [[-20_000, 0], [-20_000, 20_000], [30_000, 20_000], [30_000, 150], [0, 150], [0, 0]], // 1: North's own edges
+    [[0, 0], [0, -150], [30_000, -150], [30_000, -20_000], [-20_000, -20_000], [-20_000, 0]], // 2: South's own edges
+  ],
+};
+
+const bayAndSpit: Topology = {
+  type: 'Topology',
+  objects: { data: { type: 'GeometryCollection', geometries: [{ type: 'Polygon', arcs: [[0]], properties: { AREACD: 'E1', AREANM: 'Land' } }] } },
+  arcs: [
+    [
+      [0, -20_000], [0, 20_000], [30_000, 20_000], [30_000, 2_500], [20_000, 2_500], [20_000, -2_500], [30_000, -2_500],
+      [30_000, -11_700], [40_000, -11_700], [40_000, -12_000], [30_000, -12_000], [30_000, -20_000], [0, -20_000],
+    ],
+  ],
+};
+
+describe('river banks are not coast (water narrower than MIN_WATER_WIDTH_METRES)', () => {
+  const reversed = (t: Topology): Topology => ({ ...t, arcs: t.arcs.map((arc) => [...arc].reverse()) }); // land on the left
+
+  it('takes 1 km as the narrowest sea', () => {
+    expect(MIN_WATER_WIDTH_METRES).toBe(1_000);
+  });
+
+  it.each<[string, Topology, number, number, boolean, boolean]>([
+    // name, layer, easting, northing, coastal with the rule, coastal with every piece kept
+    ['the bank of the 300 m river, 850 m from it', river, 10_000, 1_000, false, true],
+    ['the other bank', river, 10_000, -1_000, false, true],
+    ['the river’s head (it ends at x = 0)', river, -500, 500, false, true],
+    ['1 km from the open sea edge', river, 29_000, 10_000, true, true],
+    ['at the river mouth, 1 km in from the sea edge', river, 29_000, 1_000, true, true],
+    ['4 km from the head of the 5 km wide bay', bayAndSpit, 16_000, 0, true, true],
+    ['4.5 km from a side of the bay', bayAndSpit, 22_000, 7_000, true, true],
+    ['5.2 km off the spit’s north shore (300 m of land from its south shore)', bayAndSpit, 38_000, -6_500, true, true],
+    ['5.3 km off the spit’s south shore', bayAndSpit, 38_000, -17_300, true, true],
+    ['5 km off the spit’s tip', bayAndSpit, 45_000, -11_850, true, true],
+  ])('%s', (_, layer, easting, northing, coastal, coastalUnfiltered) => {
+    for (const t of [layer, reversed(layer)]) {
+      const lines = coastline(t);
+      const index = buildCoastIndex(lines, { project: identity });
+      expect(isCoastal(index, easting, northing)).toBe(coastal);
+      expect(distanceToCoastMetres(index, easting, northing) <= COASTAL_METRES).toBe(coastal);
+      expect(isCoastal(buildCoastIndex(lines, raw), easting, northing)).toBe(coastalUnfiltered);
+    }
+  });
+
+  it('drops both banks of the river and its head, and nothing of the bay or the spit', () => {
+    const banks = buildCoastIndex(coastline(river), { project: identity });
+    const all = buildCoastIndex(coastline(river), raw);
+    // Each bank is 15 pieces of 2 km; the head is two pieces of 150 m (kept by the rule itself, as the way round from
+    // one to the other is short, then dropped as a stretch under 1 km between river banks).
+    expect(banks.riverBankPieces).toBe(32);
+    expect(banks.count).toBe(all.count - 32);
+    expect(buildCoastIndex(coastline(bayAndSpit), { project: identity }).riverBankPieces).toBe(0);
+  });
+
+  it('keeps every piece with the rule turned off', () => {
+    expect(buildCoastIndex(coastline(river), raw).riverBankPieces).toBe(0);
   });
 });
 
@@ -307,13 +390,30 @@ describe('the ONS boundaries in data/geo', () => {
     const coast = buildCoastIndex(coastline(ctyua));
 
     it.each([
+      // Checked with bngToWgs84: each point is where its name says.
+      ['Tower Bridge (the generalised tidal Thames ends here)', 533_600, 180_300, false],
+      ['Islington', 531_000, 184_000, false],
+      ['Lambeth', 530_700, 177_500, false],
       ['Blackpool town centre', 330_900, 436_300, true],
+      ['Hull, on the Humber (2 to 3 km wide)', 509_000, 428_800, true],
+      ['Southend-on-Sea', 588_500, 185_600, true],
+      ['Liverpool Pier Head, on the Mersey (about 1 km wide)', 333_800, 390_300, true],
+      ['Great Yarmouth', 652_500, 307_500, true],
+      ['Plymouth', 247_700, 54_400, true],
       ['central Birmingham', 407_000, 286_900, false],
       ['Hay-on-Wye, on the England–Wales border', 322_900, 242_300, false],
       ['Carter Bar, on the England–Scotland border', 369_800, 606_800, false],
     ])('%s coastal: %s', (_, easting, northing, coastal) => {
       expect(isCoastal(coast, easting, northing)).toBe(coastal);
       expect(distanceToCoastMetres(coast, easting, northing) <= COASTAL_METRES).toBe(coastal);
+    });
+
+    it('drops the banks of the tidal Thames through London (every piece kept, Tower Bridge is on the coast)', () => {
+      const all = buildCoastIndex(coastline(ctyua), { minWaterWidthMetres: 0 });
+      expect(distanceToCoastMetres(all, 533_600, 180_300)).toBeLessThan(100);
+      expect(distanceToCoastMetres(coast, 533_600, 180_300)).toBeGreaterThan(20_000);
+      expect(coast.riverBankPieces).toBeGreaterThan(0);
+      expect(coast.count + coast.riverBankPieces).toBe(all.count);
     });
 
     it('projects to the British National Grid', () => {

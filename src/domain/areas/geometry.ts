@@ -185,52 +185,228 @@ export function lonLatToBng(lon: number, lat: number): [number, number] {
 /** Long coast segments are cut into pieces no longer than this before indexing their midpoints. */
 const PIECE_METRES = 2_000;
 
+/**
+ * Water narrower than this is a river, not the sea: a coast piece facing another piece of coast across less than 1 km
+ * of water is a river bank and is dropped (see `riverBanks`). The ONS boundaries follow mean high water up every tidal
+ * river, so without this the banks of the Thames through central London count as coast. 1 km sits between the water
+ * to drop and the water to keep: the Thames is about 250 m wide at Tower Bridge and about 800 m at Gravesend (dropped),
+ * while the Mersey at Liverpool (about 1 km) and the Humber at Hull (2 to 3 km) are estuaries that the coastal-schools
+ * research counts as coast (kept: in the 500 m generalised boundaries both stand at least 1 km wide there).
+ */
+export const MIN_WATER_WIDTH_METRES = 1_000;
+
+/**
+ * Two points of one line are the same shore, not opposite banks, when the way along the line from one to the other is
+ * at most this many times the straight gap between them: the two sides of a bay, a corner or a short cove (the sides of
+ * a V-shaped inlet are opposite banks when it is narrower than about 39°, where the ratio passes 3).
+ */
+const SAME_SHORE_RATIO = 3;
+
+/** A line whose ends are this close is a loop (the mesh leaves Great Britain's coast a few metres short of closing). */
+const LOOP_GAP_METRES = PIECE_METRES;
+
 export interface CoastIndex {
   /** Pieces as [ax, ay, bx, by] in metres. */
   readonly segments: Float64Array;
   readonly count: number;
+  /** Pieces dropped as river banks (not in `segments`). */
+  readonly riverBankPieces: number;
   /** Longest half-piece: a piece within r of a point has its midpoint within r + halfPiece. */
   readonly halfPiece: number;
   readonly tree: KDBush | null;
 }
 
-/**
- * Indexes a coastline for distance queries in metres. By default the lines are WGS84 and are projected to the British
- * National Grid; pass another `project` (e.g. the identity, for lines already in metres) to skip that.
- */
-export function buildCoastIndex(
-  lines: MultiLineString,
-  project: (lon: number, lat: number) => [number, number] = lonLatToBng,
-): CoastIndex {
-  const pieces: number[] = [];
+export interface CoastIndexOptions {
+  /** Longitude/latitude to metres; the British National Grid by default. Pass the identity for lines already in metres. */
+  project?: (lon: number, lat: number) => [number, number];
+  /** Drop the banks of water narrower than this (metres); MIN_WATER_WIDTH_METRES by default, 0 keeps every piece. */
+  minWaterWidthMetres?: number;
+}
+
+/** The pieces of a coastline in metres, with where each lies along its line and which side of it is land. */
+interface Pieces {
+  /** [ax, ay, bx, by] per piece. */
+  segments: Float64Array;
+  /** Per piece: its line. */
+  line: Int32Array;
+  /** Per piece: distance along its line to the piece's midpoint. */
+  along: Float64Array;
+  /** Per line: its length, whether it is a loop, and +1 when land is on the right of its direction, -1 on the left. */
+  lineLength: number[];
+  loop: boolean[];
+  landSide: number[];
+  halfPiece: number;
+}
+
+function cutIntoPieces(lines: MultiLineString, project: (lon: number, lat: number) => [number, number]): Pieces {
+  const segments: number[] = [];
+  const line: number[] = [];
+  const along: number[] = [];
+  const lineLength: number[] = [];
+  const loop: boolean[] = [];
+  const landSide: number[] = [];
   let halfPiece = 0;
-  for (const line of lines.coordinates) {
-    let prev: [number, number] | null = null;
-    for (const p of line) {
-      const next = project(p[0]!, p[1]!);
-      if (prev) {
-        const [ax, ay] = prev;
-        const [bx, by] = next;
-        const length = Math.hypot(bx - ax, by - ay);
-        const n = Math.max(1, Math.ceil(length / PIECE_METRES));
-        for (let k = 0; k < n; k++) {
-          pieces.push(ax + ((bx - ax) * k) / n, ay + ((by - ay) * k) / n, ax + ((bx - ax) * (k + 1)) / n, ay + ((by - ay) * (k + 1)) / n);
-        }
-        halfPiece = Math.max(halfPiece, length / n / 2);
+  lines.coordinates.forEach((coordinates, l) => {
+    const points = coordinates.map((p) => project(p[0]!, p[1]!));
+    let s = 0;
+    let twiceArea = 0; // anticlockwise positive, closing the line with a chord
+    for (let i = 1; i < points.length; i++) {
+      const [ax, ay] = points[i - 1]!;
+      const [bx, by] = points[i]!;
+      twiceArea += ax * by - bx * ay;
+      const length = Math.hypot(bx - ax, by - ay);
+      const n = Math.max(1, Math.ceil(length / PIECE_METRES));
+      for (let k = 0; k < n; k++) {
+        segments.push(ax + ((bx - ax) * k) / n, ay + ((by - ay) * k) / n, ax + ((bx - ax) * (k + 1)) / n, ay + ((by - ay) * (k + 1)) / n);
+        line.push(l);
+        along.push(s + (length * (k + 0.5)) / n);
       }
-      prev = next;
+      s += length;
+      halfPiece = Math.max(halfPiece, length / n / 2);
+    }
+    const first = points[0];
+    const last = points[points.length - 1];
+    if (first && last) twiceArea += last[0] * first[1] - first[0] * last[1];
+    lineLength.push(s);
+    loop.push(!!first && !!last && Math.hypot(last[0] - first[0], last[1] - first[1]) <= LOOP_GAP_METRES);
+    // Every coast line goes round land (Great Britain, an island): clockwise puts the land on the right.
+    landSide.push(twiceArea < 0 ? 1 : -1);
+  });
+  return {
+    segments: Float64Array.from(segments),
+    line: Int32Array.from(line),
+    along: Float64Array.from(along),
+    lineLength,
+    loop,
+    landSide,
+    halfPiece,
+  };
+}
+
+function midpointTree(segments: Float64Array, ids: readonly number[]): KDBush {
+  const tree = new KDBush(ids.length, 16, Float64Array);
+  for (const i of ids) tree.add((segments[4 * i]! + segments[4 * i + 2]!) / 2, (segments[4 * i + 1]! + segments[4 * i + 3]!) / 2);
+  tree.finish();
+  return tree;
+}
+
+/**
+ * The river-bank rule, decided at each piece's midpoint p: the piece is a river bank when some point q of another piece
+ * is within `width` of p; q is not on the same shore as p (it is on another line, or the way along the line from p to q,
+ * the shorter way round a loop, is more than SAME_SHORE_RATIO times |pq|); and p and q face each other across water:
+ * each lies on the other's water side. The last condition keeps narrow land (a spit, a thin island, the neck of a
+ * headland), whose two shores are close across land, as coast.
+ */
+function riverBanks(p: Pieces, width: number): boolean[] {
+  const { segments, line, along, lineLength, loop, landSide } = p;
+  const count = segments.length / 4;
+  const bank = new Array<boolean>(count).fill(false);
+  if (count === 0) return bank;
+  const tree = midpointTree(segments, Array.from({ length: count }, (_, i) => i));
+  const radius = width + p.halfPiece * (1 + 1e-9) + 1e-6;
+  // Water is on the left of a line with land on its right: side × cross(direction, towards) > 0.
+  const onWaterSide = (i: number, x: number, y: number, tx: number, ty: number): boolean => {
+    const dx = segments[4 * i + 2]! - segments[4 * i]!;
+    const dy = segments[4 * i + 3]! - segments[4 * i + 1]!;
+    return landSide[line[i]!]! * (dx * (ty - y) - dy * (tx - x)) > 0;
+  };
+  for (let i = 0; i < count; i++) {
+    const px = (segments[4 * i]! + segments[4 * i + 2]!) / 2;
+    const py = (segments[4 * i + 1]! + segments[4 * i + 3]!) / 2;
+    const l = line[i]!;
+    for (const j of tree.within(px, py, radius)) {
+      if (j === i) continue;
+      // q: the point of piece j nearest p.
+      const ax = segments[4 * j]!;
+      const ay = segments[4 * j + 1]!;
+      const dx = segments[4 * j + 2]! - ax;
+      const dy = segments[4 * j + 3]! - ay;
+      const len2 = dx * dx + dy * dy;
+      const t = len2 === 0 ? 0 : Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / len2));
+      const qx = ax + t * dx;
+      const qy = ay + t * dy;
+      const gap = Math.hypot(qx - px, qy - py);
+      if (gap > width) continue;
+      if (line[j] === l) {
+        const a = Math.abs(along[j]! + (t - 0.5) * Math.sqrt(len2) - along[i]!);
+        if ((loop[l] ? Math.min(a, lineLength[l]! - a) : a) <= SAME_SHORE_RATIO * gap) continue;
+      }
+      if (onWaterSide(i, px, py, qx, qy) && onWaterSide(j, qx, qy, px, py)) {
+        bank[i] = true;
+        break;
+      }
     }
   }
-  const segments = Float64Array.from(pieces);
-  const count = segments.length / 4;
-  if (count === 0) return { segments, count, halfPiece: 0, tree: null };
-  const tree = new KDBush(count, 16, Float64Array);
-  for (let i = 0; i < count; i++) {
-    tree.add((segments[4 * i]! + segments[4 * i + 2]!) / 2, (segments[4 * i + 1]! + segments[4 * i + 3]!) / 2);
+  return bank;
+}
+
+/**
+ * A stretch of kept pieces shorter than `width` with river banks at both ends is a wider spot in a river (where the
+ * generalised banks happen to stand just over `width` apart), not open sea: marks it a river bank too. A stretch that
+ * reaches the end of an open line is left alone.
+ */
+function dropShortStretches(p: Pieces, bank: boolean[], width: number): void {
+  const { segments, line, loop } = p;
+  const count = bank.length;
+  const pieceLength = (i: number): number =>
+    Math.hypot(segments[4 * i + 2]! - segments[4 * i]!, segments[4 * i + 3]! - segments[4 * i + 1]!);
+  for (let start = 0; start < count; ) {
+    let end = start;
+    while (end < count && line[end] === line[start]) end++;
+    const n = end - start;
+    const isLoop = loop[line[start]!]!;
+    const firstBank = bank.indexOf(true, start);
+    if (firstBank !== -1 && firstBank < end) {
+      // Walk the line once from a bank (round a loop; from the start of an open line), collecting stretches of kept pieces.
+      const from = isLoop ? firstBank - start : 0;
+      let stretch: number[] = [];
+      let length = 0;
+      let boundedBefore = isLoop;
+      for (let k = 0; k <= n; k++) {
+        const i = start + ((from + k) % n);
+        const isBank = k === n ? isLoop : bank[i]!;
+        if (k < n && !bank[i]) {
+          stretch.push(i);
+          length += pieceLength(i);
+          continue;
+        }
+        if (stretch.length > 0 && boundedBefore && isBank && length < width) {
+          for (const j of stretch) bank[j] = true;
+        }
+        stretch = [];
+        length = 0;
+        boundedBefore = true;
+      }
+    }
+    start = end;
   }
-  tree.finish();
+}
+
+/**
+ * Indexes a coastline for distance queries in metres. By default the lines are WGS84 and are projected to the British
+ * National Grid, and the banks of water narrower than MIN_WATER_WIDTH_METRES are dropped (see `riverBanks`), so the
+ * coast stops where a tidal river narrows below 1 km: options change both.
+ */
+export function buildCoastIndex(lines: MultiLineString, options: CoastIndexOptions = {}): CoastIndex {
+  const width = options.minWaterWidthMetres ?? MIN_WATER_WIDTH_METRES;
+  const all = cutIntoPieces(lines, options.project ?? lonLatToBng);
+  const total = all.segments.length / 4;
+  const bank = width > 0 ? riverBanks(all, width) : new Array<boolean>(total).fill(false);
+  if (width > 0) dropShortStretches(all, bank, width);
+  const kept: number[] = [];
+  for (let i = 0; i < total; i++) if (!bank[i]) kept.push(i);
+  const segments = new Float64Array(kept.length * 4);
+  let halfPiece = 0;
+  kept.forEach((i, k) => {
+    segments.set(all.segments.subarray(4 * i, 4 * i + 4), 4 * k);
+    halfPiece = Math.max(halfPiece, Math.hypot(segments[4 * k + 2]! - segments[4 * k]!, segments[4 * k + 3]! - segments[4 * k + 1]!) / 2);
+  });
+  const count = kept.length;
+  const riverBankPieces = total - count;
+  if (count === 0) return { segments, count, riverBankPieces, halfPiece: 0, tree: null };
+  const tree = midpointTree(segments, Array.from({ length: count }, (_, k) => k));
   // A hair over the true half-length, so rounding in the midpoints never drops a piece at the edge of a search.
-  return { segments, count, halfPiece: halfPiece * (1 + 1e-9) + 1e-6, tree };
+  return { segments, count, riverBankPieces, halfPiece: halfPiece * (1 + 1e-9) + 1e-6, tree };
 }
 
 function segmentDistance(s: Float64Array, i: number, x: number, y: number): number {
