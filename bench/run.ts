@@ -8,7 +8,8 @@
  *    p95 ≤ 50 ms at 20 connections.
  *  - practice: search over 100,000 generated case studies on PGlite and PostgreSQL, p95 ≤ 30 ms.
  *  - brokerage: matching one need among 10,000 offers on PGlite and PostgreSQL, ≤ 50 ms; matching precision at 3.
- * Options: --only=import,pages,families,families-pages,practice,brokerage  --rows=50000  --duration=15 (seconds per page run)  --no-write (leave docs alone)
+ *  - areas: the area view over the real national files (about 24,000 schools) with generated collaborations, ≤ 2 s.
+ * Options: --only=import,pages,families,families-pages,practice,brokerage,areas  --rows=50000  --duration=15 (seconds per page run)  --no-write (leave docs alone)
  * Traffic goes only to 127.0.0.1; every loop is bounded.
  */
 import { spawn } from 'node:child_process';
@@ -23,16 +24,17 @@ import { generateGias } from './generate-gias';
 import { benchFamilies } from './families';
 import { benchPractice } from './practice';
 import { benchBrokerage } from './brokerage';
+import { benchAreas } from './areas';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
-const only = new Set((args.get('only') ?? 'import,pages,families,families-pages,practice,brokerage').split(','));
+const only = new Set((args.get('only') ?? 'import,pages,families,families-pages,practice,brokerage,areas').split(','));
 const rows = Number(args.get('rows') ?? 50_000);
 const duration = Number(args.get('duration') ?? 15);
 const write = !args.has('no-write');
 const pgAdmin = process.env.TRELLIS_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 mkdirSync('bench/out', { recursive: true });
-const sections: Record<string, string[]> = { foundation: [], families: [], practice: [], brokerage: [] };
+const sections: Record<string, string[]> = { foundation: [], families: [], practice: [], brokerage: [], areas: [] };
 let section = 'foundation';
 const log = (line: string) => {
   console.log(line);
@@ -201,12 +203,21 @@ if (only.has('brokerage')) {
   }
   section = 'foundation';
 }
+if (only.has('areas')) {
+  section = 'areas';
+  const a = await benchAreas();
+  const sorted = [...a.runs].sort((x, y) => x - y);
+  const worst = sorted[sorted.length - 1]!;
+  log(`| Area view over the national files: ${a.schools.toLocaleString('en-GB')} schools (${a.located.toLocaleString('en-GB')} located), generated collaborations for a fifth of them and ${a.offers.toLocaleString('en-GB')} offers; every indicator, access (two-step floating catchment), cover, cold spots and trends at four levels (${a.runs.length} runs) | median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, slowest ${worst.toFixed(0)} ms; ${a.areaColdSpots} areas and ${a.schoolColdSpots.toLocaleString('en-GB')} schools are cold spots, ${a.coastal.toLocaleString('en-GB')} schools coastal | ≤ 2 s | ${worst <= 2000 ? 'met' : '**missed**'} |`);
+  log(`| Reading and indexing the boundaries (once per process) | ${a.boundariesMs.toFixed(0)} ms | – | – |`);
+  section = 'foundation';
+}
 if (only.has('import')) await benchImport();
 if (only.has('pages') || only.has('families-pages')) await benchPages();
 
 if (write) {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const titles: Record<string, string> = { foundation: 'Foundation: import and pages', families: 'Families and data packs', practice: 'Practice library search', brokerage: 'Brokerage: matching' };
+  const titles: Record<string, string> = { foundation: 'Foundation: import and pages', families: 'Families and data packs', practice: 'Practice library search', brokerage: 'Brokerage: matching', areas: 'Area view: need against collaboration' };
   const path = 'docs/benchmarks.md';
   let current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   for (const [name, lines] of Object.entries(sections)) {

@@ -133,6 +133,8 @@ describe('isRural (GIAS urban/rural class)', () => {
     ['Larger rural: Further from a major town or city', true],
     ['Smaller rural: Nearer to a major town or city', true],
     ['Rural town and fringe', true],
+    ['(England/Wales) Rural village in a sparse setting', true], // the census's spelling
+    ['(England/Wales) Urban city and town', false],
     ['(pseudo) Channel Islands/Isle of Man', null],
     ['', null],
     [null, null],

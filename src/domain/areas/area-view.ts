@@ -39,7 +39,7 @@ export interface AreaRef {
 
 export type DisadvantageSource = 'pupil-premium' | 'fsm';
 
-export interface AreaSchoolInput extends Omit<SchoolNeed, 'area'> {
+export interface AreaSchoolInput extends SchoolNeed {
   name: string;
   /** The school's area at each level (GSS codes); absent where it is not in one (a school outside every combined authority). */
   areas: Partial<Record<AreaLevel, string>>;
@@ -105,7 +105,6 @@ export interface AreaView {
 
 /** Summarise a set of schools that is not a geographic area (a trust): the same figures, never a rule-1 judgement. */
 export function summariseGroup(ref: AreaRef, schools: readonly AreaSchoolInput[], results: ReadonlyMap<number, SchoolResult>): AreaResult {
-  const needs: SchoolNeed[] = schools.map((s) => ({ ...s, area: ref.code }));
   const share = (pick: (s: AreaSchoolInput) => boolean | null) => {
     const known = schools.map(pick).filter((v): v is boolean => v !== null);
     return known.length ? known.filter(Boolean).length / known.length : null;
@@ -127,7 +126,7 @@ export function summariseGroup(ref: AreaRef, schools: readonly AreaSchoolInput[]
     .sort((a, b) => a - b);
   return {
     ...ref,
-    summary: summariseArea(ref.code, needs),
+    summary: summariseArea(ref.code, schools),
     schools: schools.length,
     schoolsCovered: schools.filter((s) => s.activeCollaborations > 0).length,
     schoolColdSpots: schools.filter((s) => results.get(s.urn)?.coldSpot).length,
@@ -147,10 +146,9 @@ export function summariseGroup(ref: AreaRef, schools: readonly AreaSchoolInput[]
  * with empty figures (an authority with no school in the data is shown, not dropped).
  */
 export function computeAreaView(schools: readonly AreaSchoolInput[], offers: readonly OfferPoint[], areas: readonly AreaRef[]): AreaView {
-  const needs: SchoolNeed[] = schools.map((s) => ({ ...s, area: '' }));
-  const accessByUrn = access(needs, offers);
-  const cold = schoolColdSpots(needs, accessByUrn);
-  const nearest = nearestSamePhaseKm(needs);
+  const accessByUrn = access(schools, offers);
+  const cold = schoolColdSpots(schools, accessByUrn);
+  const nearest = nearestSamePhaseKm(schools);
   const results = new Map<number, SchoolResult>();
   for (const s of schools) {
     results.set(s.urn, {
@@ -199,10 +197,11 @@ function schoolNeedCut(schools: readonly AreaSchoolInput[]): number | null {
   return quantile(values, SCHOOL_NEED_QUANTILE);
 }
 
-/** GIAS urban/rural names: "Urban: …", "Larger rural: …", "Smaller rural: …" (England), older "Rural town and fringe" etc. */
+/** GIAS and census urban/rural names: "Urban: …", "Larger rural: …", "Smaller rural: …" (England), older "Rural town and fringe" etc. */
 export function isRural(urbanRuralName: string | null | undefined): boolean | null {
   if (!urbanRuralName) return null;
-  const n = urbanRuralName.toLowerCase();
+  // The census writes the same classes with a prefix: "(England/Wales) Rural village".
+  const n = urbanRuralName.toLowerCase().replace(/^\([^)]*\)\s*/, '');
   if (n.startsWith('urban')) return false;
   if (n.includes('rural')) return true;
   return null;

@@ -16,7 +16,8 @@ export const SCHOOL_NEED_QUANTILE = 0.75;
 
 export interface SchoolNeed {
   urn: number;
-  area: string;
+  /** The area the school is counted in, where the caller needs one (the functions here do not read it). */
+  area?: string;
   phase: 'primary' | 'other';
   pupils: number | null;
   /** Pupil premium % where the data has it, else FSM % (the caller says which). */
@@ -81,29 +82,45 @@ export function cover(schools: readonly SchoolNeed[]): Cover {
  */
 export function access(schools: readonly SchoolNeed[], offers: readonly OfferPoint[]): Map<number, number | null> {
   const located = schools.filter((s) => s.easting != null && s.northing != null);
-  const placedOffers = offers.filter((o) => o.easting != null && o.northing != null);
   const result = new Map<number, number | null>(schools.map((s) => [s.urn, null]));
   if (located.length === 0) return result;
-  const index = new KDBush(located.length);
-  for (const s of located) index.add(s.easting!, s.northing!);
+  // Flat typed arrays and squared distances: this runs over every school and offer in the country.
+  const n = located.length;
+  const east = new Float64Array(n);
+  const north = new Float64Array(n);
+  const reachSq = new Float64Array(n);
+  const pupils = new Float64Array(n);
+  const index = new KDBush(n);
+  for (let i = 0; i < n; i++) {
+    const s = located[i]!;
+    east[i] = s.easting!;
+    north[i] = s.northing!;
+    reachSq[i] = CATCHMENT_METRES[s.phase] ** 2;
+    pupils[i] = disadvantagedPupils(s.pupils, s.disadvantagePct) ?? 0;
+    index.add(east[i]!, north[i]!);
+  }
   index.finish();
-  const d0 = (s: SchoolNeed) => CATCHMENT_METRES[s.phase];
-  const within = (s: SchoolNeed, o: OfferPoint) => Math.hypot(s.easting! - o.easting!, s.northing! - o.northing!) <= d0(s);
-  const ratio = new Map<string, number>();
-  const reach = new Map<string, number[]>();
-  for (const o of placedOffers) {
-    const near = index.within(o.easting!, o.northing!, CATCHMENT_METRES.other).filter((i) => within(located[i]!, o));
-    reach.set(o.id, near);
-    const demand = near.reduce((sum, i) => sum + (disadvantagedPupils(located[i]!.pupils, located[i]!.disadvantagePct) ?? 0), 0);
-    ratio.set(o.id, demand > 0 ? o.capacity / demand : 0);
-  }
-  for (const s of located) result.set(s.urn, 0);
-  for (const o of placedOffers) {
-    for (const i of reach.get(o.id)!) {
-      const s = located[i]!;
-      result.set(s.urn, (result.get(s.urn) ?? 0) + ratio.get(o.id)!);
+  const score = new Float64Array(n);
+  let reach = new Int32Array(1024);
+  for (const o of offers) {
+    if (o.easting == null || o.northing == null) continue;
+    const near = index.within(o.easting, o.northing, CATCHMENT_METRES.other);
+    if (reach.length < near.length) reach = new Int32Array(near.length * 2);
+    let count = 0;
+    let demand = 0;
+    for (const i of near) {
+      const dx = east[i]! - o.easting;
+      const dy = north[i]! - o.northing;
+      if (dx * dx + dy * dy <= reachSq[i]!) {
+        reach[count++] = i;
+        demand += pupils[i]!;
+      }
     }
+    if (demand <= 0) continue; // R_j = 0: nobody to share its places with
+    const ratio = o.capacity / demand;
+    for (let k = 0; k < count; k++) score[reach[k]!]! += ratio;
   }
+  for (let i = 0; i < n; i++) result.set(located[i]!.urn, score[i]!);
   return result;
 }
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AREA_LEVELS, LEVEL_LABELS, MIN_AREAS_FOR_RULE_1, type AreaLevel, type AreaResult } from '../../domain/areas/area-view';
-import { bandsOf, choroplethSvg, COASTAL_METRES, type AreaValue } from '../../domain/areas/geometry';
+import { bandsOf, choroplethSvg, COASTAL_METRES, MIN_WATER_WIDTH_METRES, type AreaValue } from '../../domain/areas/geometry';
 import { AREA_COVER_QUANTILE, AREA_NEED_QUANTILE, CATCHMENT_METRES, SCHOOL_NEED_QUANTILE } from '../../domain/areas/need-and-cover';
 import { bngToWgs84 } from '../../domain/geo/british-national-grid';
 import { measureByCode } from '../../domain/measures/catalogue';
@@ -38,7 +38,7 @@ export function ruleTexts(): { rules: string[]; indicators: { name: string; rule
       { name: 'Outcomes against the family', rule: 'Below the lower quartile of the school’s family (its default similar-schools model) on a key measure — overall absence, persistent absence (worse = higher) or Attainment 8 (worse = lower) — in the latest year of each. Families need at least four members with a value.' },
       { name: 'Absence', rule: 'Overall absence and persistent absence (% of enrolments missing 10% or more of sessions), latest year; area figures are means weighted by pupils.' },
       { name: 'Rurality', rule: 'GIAS urban/rural class: "Larger rural", "Smaller rural" and other rural classes count as rural.' },
-      { name: 'Coastal', rule: `Within ${COASTAL_METRES / 1000} km of the coast, a published research definition. The coastline is the boundary edges that no other area shares in the ONS upper-tier boundaries (generalised to 500 m), which are clipped to the coast, so the banks of tidal estuaries count as coast too.` },
+      { name: 'Coastal', rule: `Within ${COASTAL_METRES / 1000} km of the coast, a published research definition. The coastline is the boundary edges that no other area shares in the ONS upper-tier boundaries (generalised to 500 m, clipped to mean high water), less the banks of tidal rivers narrower than ${MIN_WATER_WIDTH_METRES / 1000} km (so the tidal Thames in London is not coast; the Mersey and Humber estuaries are).` },
       { name: 'Isolation', rule: 'Distance to the nearest other open school of the same phase (primary, or other), straight line.' },
     ],
   };

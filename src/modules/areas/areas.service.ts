@@ -130,39 +130,7 @@ export class AreasService {
       this.repo.familyMembers(),
       this.repo.schoolSeries([...new Set([...NEED_MEASURES, ...TREND_MEASURES])]),
     ]);
-    const inputs = buildInputs({ geo, rows, counts, families, series });
-    const refs = areaRefs(geo);
-    const points = offers
-      .filter((o) => o.mode !== 'remote')
-      .map((o) => ({ id: o.id, easting: o.easting, northing: o.northing, capacity: o.placesLeft }));
-    const view = computeAreaView(inputs.list, points, [...refs.values()]);
-    const schools = new Map<number, AreaSchool>();
-    for (const s of inputs.list) {
-      schools.set(s.urn, { ...s, row: inputs.rows.get(s.urn)!, counts: counts.get(s.urn) ?? { partnerships: 0, networks: 0, supports: 0, caseStudies: 0 }, result: view.schools.get(s.urn)! });
-    }
-    const laByDfeNumber = new Map<string, string>();
-    for (const r of rows) if (r.laCode && r.gssLaCode) laByDfeNumber.set(r.laCode, canonicalCode(r.gssLaCode));
-    return {
-      key,
-      computedAt: new Date(),
-      milliseconds: Math.round(performance.now() - started),
-      since,
-      refs,
-      features: {
-        la: geo.la.map(withCanonicalCode),
-        district: geo.district.map(withCanonicalCode),
-        'combined-authority': geo.combinedAuthority,
-        region: geo.region,
-      },
-      schools,
-      view,
-      offers,
-      years: inputs.years,
-      trends: trendsByArea(inputs.list, inputs.seriesByUrn),
-      families,
-      latest: inputs.latest,
-      laByDfeNumber,
-    };
+    return assemble({ key, since, started, geo, rows, counts, offers, families, series });
   }
 
   /** Resolves a path segment: an area (by level), a redirect to the canonical GSS code, or nothing. */
@@ -253,6 +221,57 @@ export class AreasService {
   }
 }
 
+export interface AreaData {
+  geo: Boundaries;
+  rows: AreaSchoolRow[];
+  counts: Map<number, CollaborationCounts>;
+  offers: OfferRow[];
+  families: Map<number, number[]>;
+  series: { urn: number; measure: string; year: number; value: number }[];
+}
+
+/**
+ * Everything after the reads: each school's inputs (disadvantage, areas, coastal, family standing), the view, the
+ * trends. Exported for the national benchmark, which feeds it the national files instead of the database.
+ */
+export function assemble({ key, since, started, geo, rows, counts, offers, families, series }: AreaData & { key: string; since: string; started: number }): Computed {
+  const inputs = buildInputs({ geo, rows, counts, families, series });
+  const refs = areaRefs(geo);
+  const points = offers
+    .filter((o) => o.mode !== 'remote')
+    .map((o) => ({ id: o.id, easting: o.easting, northing: o.northing, capacity: o.placesLeft }));
+  const view = computeAreaView(inputs.list, points, [...refs.values()]);
+  const schools = new Map<number, AreaSchool>();
+  const none: CollaborationCounts = { partnerships: 0, networks: 0, supports: 0, caseStudies: 0 };
+  for (const s of inputs.list) {
+    // The inputs were built for this call: extend them in place rather than copy 24,000 objects.
+    schools.set(s.urn, Object.assign(s, { row: inputs.rows.get(s.urn)!, counts: counts.get(s.urn) ?? none, result: view.schools.get(s.urn)! }));
+  }
+  const laByDfeNumber = new Map<string, string>();
+  for (const r of rows) if (r.laCode && r.gssLaCode) laByDfeNumber.set(r.laCode, canonicalCode(r.gssLaCode));
+  return {
+    key,
+    computedAt: new Date(),
+    milliseconds: Math.round(performance.now() - started),
+    since,
+    refs,
+    features: {
+      la: geo.la.map(withCanonicalCode),
+      district: geo.district.map(withCanonicalCode),
+      'combined-authority': geo.combinedAuthority,
+      region: geo.region,
+    },
+    schools,
+    view,
+    offers,
+    years: inputs.years,
+    trends: trendsByArea(inputs.list, inputs.seriesByUrn),
+    families,
+    latest: inputs.latest,
+    laByDfeNumber,
+  };
+}
+
 function withCanonicalCode(area: Area): Area {
   const code = canonicalCode(area.code);
   return code === area.code ? area : { ...area, code };
@@ -273,7 +292,8 @@ function areaRefs(geo: Boundaries): Map<string, AreaRef> {
   return refs;
 }
 
-const PRIMARY_PHASES = new Set(['Primary', 'Middle deemed primary', 'Nursery']);
+/** GIAS "Primary", "Middle deemed primary", "Nursery"; the census's "State-funded primary", "State-funded nursery". */
+const isPrimaryPhase = (name: string | null) => name !== null && /primary|nursery/i.test(name);
 
 function buildInputs(input: {
   geo: Boundaries;
@@ -308,7 +328,7 @@ function buildInputs(input: {
     else if (r.percentageFsm != null) [disadvantagePct, disadvantageSource] = [r.percentageFsm, 'fsm'];
     const located = r.easting != null && r.northing != null && r.easting > 0 && r.northing > 0;
     const lonLat = located ? bngToWgs84(r.easting, r.northing) : null;
-    const region = r.regionCode ? REGION_BY_GIAS_LETTER[r.regionCode] : undefined;
+    const region = r.regionCode ? (REGION_BY_GIAS_LETTER[r.regionCode] ?? (/^E12\d{6}$/.test(r.regionCode) ? r.regionCode : undefined)) : undefined;
     const combined = lonLat ? locateArea(input.geo.combinedAuthorityLocator, lonLat.longitude, lonLat.latitude) : null;
     const members = input.families.get(r.urn);
     let belowFamily: string[] | null = null;
@@ -334,7 +354,7 @@ function buildInputs(input: {
         ...(combined ? { 'combined-authority': combined } : {}),
         ...(region ? { region } : {}),
       },
-      phase: r.phaseName && PRIMARY_PHASES.has(r.phaseName) ? 'primary' : 'other',
+      phase: isPrimaryPhase(r.phaseName) ? 'primary' : 'other',
       pupils: r.pupils ?? own?.get('census.pupils') ?? null,
       disadvantagePct,
       disadvantageSource,
@@ -356,23 +376,28 @@ function buildInputs(input: {
 /** Pupil-weighted yearly means of the trend measures over each area's schools (weights: the school's pupils now). */
 function trendsByArea(schools: readonly AreaSchoolInput[], seriesByUrn: Map<number, { measure: string; year: number; value: number }[]>): Map<string, Map<string, TrendPoint[]>> {
   const sums = new Map<string, Map<string, Map<number, { sum: number; weight: number; schools: number }>>>();
+  const trendMeasures = new Set<string>(TREND_MEASURES);
   for (const s of schools) {
     if (s.pupils == null || s.pupils <= 0) continue;
-    for (const point of seriesByUrn.get(s.urn) ?? []) {
-      if (!(TREND_MEASURES as readonly string[]).includes(point.measure)) continue;
-      for (const level of AREA_LEVELS) {
-        const code = s.areas[level];
-        if (!code) continue;
-        const key = `${level}:${code}`;
+    const points = seriesByUrn.get(s.urn);
+    if (!points) continue;
+    const keys: string[] = [];
+    for (const level of AREA_LEVELS) {
+      const code = s.areas[level];
+      if (code) keys.push(`${level}:${code}`);
+    }
+    for (const point of points) {
+      if (!trendMeasures.has(point.measure)) continue;
+      for (const key of keys) {
         let byMeasure = sums.get(key);
         if (!byMeasure) sums.set(key, (byMeasure = new Map()));
         let byYear = byMeasure.get(point.measure);
         if (!byYear) byMeasure.set(point.measure, (byYear = new Map()));
-        const cell = byYear.get(point.year) ?? { sum: 0, weight: 0, schools: 0 };
+        let cell = byYear.get(point.year);
+        if (!cell) byYear.set(point.year, (cell = { sum: 0, weight: 0, schools: 0 }));
         cell.sum += point.value * s.pupils;
         cell.weight += s.pupils;
         cell.schools += 1;
-        byYear.set(point.year, cell);
       }
     }
   }
