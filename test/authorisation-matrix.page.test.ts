@@ -52,8 +52,17 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/models/:model/inputs': all(200),
   'POST /api/v1/families': all(200),
   'GET /trusts/:id': all(200),
-  'GET /local-authorities': all(200),
-  'GET /local-authorities/:code': all(200),
+  // Local-authority pages are area pages now: a permanent redirect for everyone.
+  'GET /local-authorities': all(301),
+  'GET /local-authorities/:code': all(301),
+  // The area view is public: aggregate counts only, never the private details of a network, support or partnership.
+  'GET /areas': all(200),
+  'GET /areas.csv': all(200),
+  'GET /areas/:code': all(200),
+  'GET /areas/:code/schools.csv': all(200),
+  'GET /areas/trusts/:uid': all(200),
+  'GET /api/v1/areas': all(200),
+  'GET /api/v1/areas/:code': all(200),
   'GET /api/v1/schools': all(200),
   'GET /api/v1/schools.csv': all(200),
   'GET /api/v1/schools/:urn': all(200),
@@ -347,6 +356,12 @@ function requestFor(route: string, w: World, role: Role): { url: string; body?: 
     case 'GET /local-authorities/:code':
     case 'GET /api/v1/local-authorities/:code':
       return { url: route.slice(4).replace(':code', '202') };
+    case 'GET /areas/:code':
+    case 'GET /areas/:code/schools.csv':
+    case 'GET /api/v1/areas/:code':
+      return { url: route.slice(4).replace(':code', 'E09000007') };
+    case 'GET /areas/trusts/:uid':
+      return { url: '/areas/trusts/4335' };
     case 'GET /verify-email':
     case 'GET /reset-password':
       return { url: `${route.slice(4)}?token=${'x'.repeat(43)}` };
