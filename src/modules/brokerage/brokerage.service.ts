@@ -12,7 +12,7 @@ import { INPUTS, MODEL_IDS, PRESET_MODELS, type ModelId, type PresetModel } from
 import { brightSpots } from '../../domain/statistics/data-pack';
 import type { Database } from '../../db/client';
 import { AccountRepository } from '../../db/repositories/account.repository';
-import { BrokerageRepository, type Contact, type Introduction, type ListFilter, type Need, type Offer, type OfferCandidate, type Support, type Viewer } from '../../db/repositories/brokerage.repository';
+import { BrokerageRepository, type Contact, type Introduction, type ListFilter, type Need, type NeedForMatching, type Offer, type OfferCandidate, type Support, type Viewer } from '../../db/repositories/brokerage.repository';
 import { CaseStudyRepository } from '../../db/repositories/case-study.repository';
 import { EstablishmentRepository } from '../../db/repositories/establishment.repository';
 import { FamilyRepository } from '../../db/repositories/family.repository';
@@ -157,8 +157,8 @@ export class BrokerageService {
    * Open offers (see `OfferTable`), from memory: read again only when an offer changes (one cheap query per call), so
    * ranking thousands of offers does not read thousands of rows.
    */
-  private async offerTable(): Promise<OfferTable> {
-    const version = `${await this.repo.offersVersion()}|${await this.dataVersion()}`;
+  private async offerTable(offersVersion?: string): Promise<OfferTable> {
+    const version = `${offersVersion ?? (await this.repo.offersVersion())}|${await this.dataVersion()}`;
     if (!this.offerCache || this.offerCache.version !== version) {
       const table = this.repo.openOfferCandidates().then((offers) => {
         const groups = new Map<string, number[]>();
@@ -422,17 +422,17 @@ export class BrokerageService {
   }
 
   /** The model a need's school is compared under: the one asked for if the school has a family under it, else its default. */
-  private async modelFor(urn: number | null, requested?: ModelId): Promise<ModelId | null> {
+  private async modelFor(urn: number | null, requested?: ModelId, availableModels?: readonly string[]): Promise<ModelId | null> {
     if (!urn) return null;
-    const available = await this.families.modelsFor(urn);
+    const available = availableModels ?? (await this.families.modelsFor(urn));
     if (requested && available.includes(requested)) return requested;
     return (['dfe-secondary', 'dfe-primary', 'fbit-pupil'] as const).find((m) => available.includes(m)) ?? null;
   }
 
   /** What judging a need's pairs needs that does not depend on the offer: its family, the measures' values, its inputs. */
-  private async needContext(need: Need, modelId: ModelId | null, withCounts: boolean): Promise<NeedContext> {
+  private async needContext(need: Need, modelId: ModelId | null, withCounts: boolean, read?: NeedForMatching): Promise<NeedContext> {
     const needUrn = need.organisationKind === 'school' ? need.urn : null;
-    const family = modelId && needUrn ? await this.families.members(modelId, needUrn) : [];
+    const family = modelId && needUrn ? (read ? (read.families.get(modelId)?.members ?? []) : await this.families.members(modelId, needUrn)) : [];
     const familyEdge = family.length ? Math.max(...family.map((f) => f.distance)) : 0;
     const memberUrns = family.map((f) => f.memberUrn);
     const latest: LatestValues = needUrn && need.measures.length ? await this.latestValues(need.measures) : new Map();
@@ -453,14 +453,14 @@ export class BrokerageService {
     const source = model && inputs ? (model.dataset === 'fbit' ? inputs.merged : inputs[model.dataset]) : null;
     let scales: readonly number[] | null = model?.publishedScales ?? null;
     if (model && !scales) {
-      const build = await this.families.build(model.id);
-      const byGroup = build ? (JSON.parse(build.scales) as Record<string, number[]>) : {};
+      const stored = read ? read.families.get(model.id)?.scales : (await this.families.build(model.id))?.scales;
+      const byGroup = stored ? (JSON.parse(stored) as Record<string, number[]>) : {};
       const phase = source?.get(needUrn ?? -1)?.phase ?? 'Not recorded';
       scales = byGroup[phase] ?? null;
     }
     const needInputs = needUrn ? source?.get(needUrn) : undefined;
     const needValues = model && needInputs ? model.inputs.map((name) => needInputs.values[name]) : [];
-    const counts = withCounts ? await this.repo.caseStudyCounts(need.theme) : new Map<string, number>();
+    const counts = !withCounts ? new Map<string, number>() : read ? read.caseStudyCounts : await this.repo.caseStudyCounts(need.theme);
     return { need, needUrn, familyEdge, latest, brightSpotsByMeasure, model, source, scales, needInputs, needValues, counts };
   }
 
@@ -626,12 +626,16 @@ export class BrokerageService {
 
   /** Offers for a need, ranked, with reasons. The need's organisation and facilitators see this. */
   async matchesForNeed(actor: Actor, id: string, requestedModel?: ModelId, limit = MATCH_LIMIT): Promise<MatchList & { need: Need; total: number }> {
-    const need = await this.readNeed(actor, id);
+    // One round trip: the need, the versions of what is kept in memory, case-study counts and its school's families.
+    const read = await this.repo.needForMatching(id);
+    if (!read || !can(actor, 'need:read', needResource(read.need))) throw new NotFoundError('There is no such need.');
+    const need = read.need;
     if (!can(actor, 'need:matches', needResource(need))) throw new ForbiddenError('Only the organisation that posted this need, and facilitators, see its matches.');
+    this.dataVersionRead = { at: Date.now(), value: Promise.resolve(read.dataVersion) };
     const facts = this.needFacts(need);
-    const table = await this.offerTable();
-    const modelId = await this.modelFor(need.organisationKind === 'school' ? need.urn : null, requestedModel);
-    const ctx = await this.needContext(need, modelId, true);
+    const table = await this.offerTable(read.offersVersion);
+    const modelId = await this.modelFor(need.organisationKind === 'school' ? need.urn : null, requestedModel, [...read.families.keys()]);
+    const ctx = await this.needContext(need, modelId, true, read);
     // Every offer that fits is ranked by numbers; only the matches shown are built as objects, with their words.
     const ranked = await this.rankTable(actor, ctx, table);
     const shown = [...ranked.subarray(0, Math.min(limit, ranked.length))].map((i) => table.offers[i]!);
