@@ -121,13 +121,28 @@ export function phaseFit(needPhase: string, offerPhases: readonly string[]): num
   return 0;
 }
 
-export function evidenceScore(e: PairEvidence): number {
+/** What the need's measure says of the offering school: nothing, meaningfully better, or a bright spot in the family. */
+export const MEASURE_NONE = 0;
+export const MEASURE_BETTER = 1;
+export const MEASURE_BRIGHT_SPOT = 2;
+
+/** The evidence part from its three facts (shared by `evidenceScore` and the column ranker in ranking.ts). */
+export function evidencePart(measure: number, caseStudies: boolean, designated: boolean): number {
   let score = 0;
-  if (e.measure?.brightSpot) score = EVIDENCE.brightSpot;
-  else if (e.measure && e.measure.better > e.measure.meaningfulDifference) score = EVIDENCE.meaningfullyBetter;
-  if (e.caseStudiesOnTheme > 0) score += EVIDENCE.caseStudies;
-  if (e.designations.length > 0) score += EVIDENCE.designation;
+  if (measure === MEASURE_BRIGHT_SPOT) score = EVIDENCE.brightSpot;
+  else if (measure === MEASURE_BETTER) score = EVIDENCE.meaningfullyBetter;
+  if (caseStudies) score += EVIDENCE.caseStudies;
+  if (designated) score += EVIDENCE.designation;
   return Math.min(1, score);
+}
+
+export function measureLevel(m: PairEvidence['measure']): number {
+  if (m?.brightSpot) return MEASURE_BRIGHT_SPOT;
+  return m && m.better > m.meaningfulDifference ? MEASURE_BETTER : MEASURE_NONE;
+}
+
+export function evidenceScore(e: PairEvidence): number {
+  return evidencePart(measureLevel(e.measure), e.caseStudiesOnTheme > 0, e.designations.length > 0);
 }
 
 /** Why a pair is not shown, or null when it passes every gate. */
@@ -141,10 +156,26 @@ export function gateFailure(need: NeedFacts, offer: OfferFacts): string | null {
   return null;
 }
 
+/** The distance part; `km` and `radiusKm` are NaN when unknown (shared with the column ranker). */
+export function distancePartOf(remote: boolean, km: number, radiusKm: number): number {
+  if (remote || Number.isNaN(km) || Number.isNaN(radiusKm) || !(radiusKm > 0)) return NEUTRAL;
+  if (km > radiusKm) return NEUTRAL; // only reachable remotely ('both'); 'in-person' never gets here
+  return 1 - km / (2 * radiusKm);
+}
+
 function distancePart(offer: OfferFacts, km: number | null): number {
-  if (offer.mode === 'remote' || km === null || offer.radiusKm === null || !(offer.radiusKm > 0)) return NEUTRAL;
-  if (km > offer.radiusKm) return NEUTRAL; // only reachable remotely ('both'); 'in-person' never gets here
-  return 1 - km / (2 * offer.radiusKm);
+  return distancePartOf(offer.mode === 'remote', km ?? Number.NaN, offer.radiusKm ?? Number.NaN);
+}
+
+/** The weighted score, rounded to six decimals as matches carry it; `similarity` null when absent (counts as neutral). */
+export function weightedScore(similarity: number | null, evidence: number, distance: number, capacity: number, phase: number): number {
+  const score =
+    WEIGHTS.similarity * (similarity ?? NEUTRAL) +
+    WEIGHTS.evidence * evidence +
+    WEIGHTS.distance * distance +
+    WEIGHTS.capacity * capacity +
+    WEIGHTS.phase * phase;
+  return Math.round(score * 1e6) / 1e6;
 }
 
 const round1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
@@ -174,16 +205,11 @@ export function scorePair(need: NeedFacts, offer: OfferFacts, evidence: PairEvid
     placesLeft: offer.placesLeft,
     phase: phaseFit(need.phase, offer.phases),
   };
-  const score =
-    WEIGHTS.similarity * (similarity ?? NEUTRAL) +
-    WEIGHTS.evidence * parts.evidence +
-    WEIGHTS.distance * parts.distance +
-    WEIGHTS.capacity * parts.capacity +
-    WEIGHTS.phase * parts.phase;
+  const score = weightedScore(similarity, parts.evidence, parts.distance, parts.capacity, parts.phase);
 
   const reasons: string[] = [];
   const counterpart = side === 'need' ? offer : need;
-  const match = { needId: need.id, offerId: offer.id, counterpartName: counterpart.organisationName, counterpartId: counterpart.id, score: Math.round(score * 1e6) / 1e6, parts, reasons };
+  const match = { needId: need.id, offerId: offer.id, counterpartName: counterpart.organisationName, counterpartId: counterpart.id, score, parts, reasons };
   if (options.reasons === false) return match;
   if (evidence.similarity) reasons.push(lowerFirst(evidence.similarity.sentence));
   else reasons.push(`no similarity score: ${evidence.similarityAbsent ?? 'not both schools in a similar-schools model'}`);

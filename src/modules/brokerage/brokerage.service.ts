@@ -1,17 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { can, type Actor, type Resource } from '../../domain/access/policy';
 import { designationLabel, INTRODUCTION_WAIT_DAYS, REVIEW_INTERVAL_DAYS } from '../../domain/brokerage/catalogue';
-import { gateFailure, rankNeeds, rankOffers, scorePair, type Match, type NeedFacts, type OfferFacts, type PairEvidence } from '../../domain/brokerage/matching';
+import { MEASURE_BETTER, MEASURE_BRIGHT_SPOT, MEASURE_NONE, phaseFit, rankNeeds, scorePair, similarityScore, type Match, type NeedFacts, type OfferFacts, type PairEvidence } from '../../domain/brokerage/matching';
+import { needColumns, offerColumns, passingGates, rankColumns, type OfferColumns } from '../../domain/brokerage/ranking';
 import { formatMeasureValue, MEASURES, measureByCode } from '../../domain/measures/catalogue';
 import { practicePhaseFromGias, themeLabel } from '../../domain/practice/themes';
 import { formatAcademicYear } from '../../domain/schools/years';
 import { explainSimilarity } from '../../domain/similarity/explain';
 import type { SchoolInputs } from '../../domain/similarity/families';
-import { INPUTS, MODEL_IDS, PRESET_MODELS, type ModelId } from '../../domain/similarity/models';
+import { INPUTS, MODEL_IDS, PRESET_MODELS, type ModelId, type PresetModel } from '../../domain/similarity/models';
 import { brightSpots } from '../../domain/statistics/data-pack';
 import type { Database } from '../../db/client';
 import { AccountRepository } from '../../db/repositories/account.repository';
-import { BrokerageRepository, type Contact, type Introduction, type ListFilter, type Need, type Offer, type OfferCandidate, type Support, type Viewer } from '../../db/repositories/brokerage.repository';
+import { BrokerageRepository, type Contact, type Introduction, type ListFilter, type Need, type NeedForMatching, type Offer, type OfferCandidate, type Support, type Viewer } from '../../db/repositories/brokerage.repository';
 import { CaseStudyRepository } from '../../db/repositories/case-study.repository';
 import { EstablishmentRepository } from '../../db/repositories/establishment.repository';
 import { FamilyRepository } from '../../db/repositories/family.repository';
@@ -53,6 +54,44 @@ export interface CouldHelp {
 }
 
 type InputsByDataset = Record<'dfe-primary' | 'dfe-secondary' | 'merged', Map<number, SchoolInputs>>;
+type LatestValues = Map<string, Map<number, { year: number; value: number | null }>>;
+
+/**
+ * The open offers, kept until an offer or the data change: the rows, grouped by theme (as indices), as columns for
+ * the ranker, and what each offering school brings to a need (similar-school inputs per model, measure values per
+ * measure, phase fit per phase), worked out once per version on first use rather than per request.
+ */
+interface OfferTable {
+  offers: OfferCandidate[];
+  columns: OfferColumns;
+  /** Offer indices by theme (an offer listing a theme twice is in its group twice, as it always was). */
+  byTheme: Map<string, Int32Array>;
+  resources: Resource[];
+  /** The offering school's URN, NaN when it has none; `school`: 1 when it is a school with a URN. */
+  urn: Float64Array;
+  school: Uint8Array;
+  /** Per model: inputs in the model's order (row-major) and 1 where every input is a number. */
+  inputs: Map<ModelId, Promise<{ values: Float64Array; complete: Uint8Array }>>;
+  /** Per measure: the offering school's latest value and year (`has`: 1 when it has a non-null value). */
+  measures: Map<string, { value: Float64Array; year: Float64Array; has: Uint8Array }>;
+  /** Per need phase: the phase part. */
+  phaseFit: Map<string, Float64Array>;
+}
+
+/** What does not depend on the offer when judging a need's pairs (see `needContext`). */
+interface NeedContext {
+  need: Need;
+  needUrn: number | null;
+  familyEdge: number;
+  latest: LatestValues;
+  brightSpotsByMeasure: Map<string, { urn: number; value: number; by: number }[]>;
+  model: PresetModel | null;
+  source: Map<number, SchoolInputs> | null;
+  scales: readonly number[] | null;
+  needInputs: SchoolInputs | undefined;
+  needValues: (number | null | undefined)[];
+  counts: Map<string, number>;
+}
 
 const userId = (actor: Actor) => (actor.kind === 'user' ? actor.userId : null);
 
@@ -68,7 +107,7 @@ export class BrokerageService {
   private inputsCache: { version: number; data: Promise<InputsByDataset> } | null = null;
   /** Each school's latest value of a measure, by measure code, kept until the data change. */
   /** Open offers by theme, kept until an offer or the data change. */
-  private offerCache: { version: string; offers: Promise<Map<string, OfferCandidate[]>> } | null = null;
+  private offerCache: { version: string; table: Promise<OfferTable> } | null = null;
   private measureCache: { version: number; byMeasure: Map<string, Promise<Map<number, { year: number; value: number | null }>>> } | null = null;
 
   constructor(
@@ -115,25 +154,89 @@ export class BrokerageService {
   }
 
   /**
-   * Open offers the actor may see that could fit a need (its theme, a kind it asks for), from memory: read again only
-   * when an offer changes (one cheap query per call), so ranking thousands of offers does not read thousands of rows.
+   * Open offers (see `OfferTable`), from memory: read again only when an offer changes (one cheap query per call), so
+   * ranking thousands of offers does not read thousands of rows.
    */
-  private async candidateOffers(actor: Actor, theme: string, kinds: readonly string[]): Promise<OfferCandidate[]> {
-    const version = `${await this.repo.offersVersion()}|${await this.dataVersion()}`;
+  private async offerTable(offersVersion?: string): Promise<OfferTable> {
+    const version = `${offersVersion ?? (await this.repo.offersVersion())}|${await this.dataVersion()}`;
     if (!this.offerCache || this.offerCache.version !== version) {
-      const offers = this.repo.openOfferCandidates().then((all) => {
-        const byTheme = new Map<string, OfferCandidate[]>();
-        for (const o of all) for (const t of o.themes) (byTheme.get(t) ?? byTheme.set(t, []).get(t)!).push(o);
-        return byTheme;
+      const table = this.repo.openOfferCandidates().then((offers) => {
+        const groups = new Map<string, number[]>();
+        offers.forEach((o, i) => {
+          for (const t of o.themes) (groups.get(t) ?? groups.set(t, []).get(t)!).push(i);
+        });
+        return {
+          offers,
+          columns: offerColumns(offers.map((o) => ({ ...this.offerFacts(o), designated: o.designations.length > 0 }))),
+          byTheme: new Map([...groups].map(([t, list]) => [t, Int32Array.from(list)])),
+          resources: offers.map(offerResource),
+          urn: Float64Array.from(offers, (o) => (o.urn ? o.urn : Number.NaN)),
+          school: Uint8Array.from(offers, (o) => (o.organisationKind === 'school' && o.urn ? 1 : 0)),
+          inputs: new Map(),
+          measures: new Map(),
+          phaseFit: new Map(),
+        } satisfies OfferTable;
       });
-      this.offerCache = { version, offers };
-      offers.catch(() => (this.offerCache = null));
+      this.offerCache = { version, table };
+      table.catch(() => (this.offerCache = null));
     }
-    return ((await this.offerCache.offers).get(theme) ?? []).filter((o) => o.kinds.some((k) => kinds.includes(k)) && can(actor, 'offer:read', offerResource(o)));
+    return this.offerCache.table;
+  }
+
+  /** Each offering school's inputs under a model, in the model's order, and whether all are numbers. */
+  private tableInputs(table: OfferTable, model: PresetModel, source: Map<number, SchoolInputs>): Promise<{ values: Float64Array; complete: Uint8Array }> {
+    let found = table.inputs.get(model.id);
+    if (!found) {
+      const m = model.inputs.length;
+      const values = new Float64Array(table.offers.length * m);
+      const complete = new Uint8Array(table.offers.length);
+      table.offers.forEach((o, i) => {
+        const other = table.school[i] ? source.get(o.urn!) : undefined;
+        if (!other) return;
+        let ok = 1;
+        for (let j = 0; j < m; j++) {
+          const b = other.values[model.inputs[j]!];
+          if (typeof b !== 'number') ok = 0;
+          else values[i * m + j] = b;
+        }
+        complete[i] = ok;
+      });
+      found = Promise.resolve({ values, complete });
+      table.inputs.set(model.id, found);
+    }
+    return found;
+  }
+
+  /** Each offering organisation's latest value of a measure (by its URN, as the pair evidence reads it). */
+  private tableMeasure(table: OfferTable, code: string, values: Map<number, { year: number; value: number | null }> | undefined) {
+    let found = table.measures.get(code);
+    if (!found) {
+      const n = table.offers.length;
+      found = { value: new Float64Array(n), year: new Float64Array(n), has: new Uint8Array(n) };
+      for (let i = 0; i < n; i++) {
+        const urn = table.offers[i]!.urn;
+        const theirs = urn ? values?.get(urn) : undefined;
+        if (!theirs || theirs.value === null) continue;
+        found.value[i] = theirs.value;
+        found.year[i] = theirs.year;
+        found.has[i] = 1;
+      }
+      table.measures.set(code, found);
+    }
+    return found;
+  }
+
+  private tablePhaseFit(table: OfferTable, phase: string): Float64Array {
+    let found = table.phaseFit.get(phase);
+    if (!found) {
+      found = Float64Array.from(table.offers, (o) => phaseFit(phase, o.phases));
+      table.phaseFit.set(phase, found);
+    }
+    return found;
   }
 
   /** Every school's latest value of each measure (one query per measure, then memory). */
-  private async latestValues(codes: readonly string[]): Promise<Map<string, Map<number, { year: number; value: number | null }>>> {
+  private async latestValues(codes: readonly string[]): Promise<LatestValues> {
     const version = await this.dataVersion();
     if (!this.measureCache || this.measureCache.version !== version) this.measureCache = { version, byMeasure: new Map() };
     const cache = this.measureCache.byMeasure;
@@ -319,24 +422,20 @@ export class BrokerageService {
   }
 
   /** The model a need's school is compared under: the one asked for if the school has a family under it, else its default. */
-  private async modelFor(urn: number | null, requested?: ModelId): Promise<ModelId | null> {
+  private async modelFor(urn: number | null, requested?: ModelId, availableModels?: readonly string[]): Promise<ModelId | null> {
     if (!urn) return null;
-    const available = await this.families.modelsFor(urn);
+    const available = availableModels ?? (await this.families.modelsFor(urn));
     if (requested && available.includes(requested)) return requested;
     return (['dfe-secondary', 'dfe-primary', 'fbit-pupil'] as const).find((m) => available.includes(m)) ?? null;
   }
 
-  /** The facts about each (need, offer) pair that the matcher judges: similarity, the measure, case studies, designations. */
-  private async evidence(
-    need: Need,
-    offers: readonly OfferCandidate[],
-    modelId: ModelId | null,
-  ): Promise<{ pairs: Map<string, PairEvidence>; brightSpotsByMeasure: Map<string, { urn: number; value: number; by: number }[]>; sentences: Map<string, () => string> }> {
+  /** What judging a need's pairs needs that does not depend on the offer: its family, the measures' values, its inputs. */
+  private async needContext(need: Need, modelId: ModelId | null, withCounts: boolean, read?: NeedForMatching): Promise<NeedContext> {
     const needUrn = need.organisationKind === 'school' ? need.urn : null;
-    const family = modelId && needUrn ? await this.families.members(modelId, needUrn) : [];
+    const family = modelId && needUrn ? (read ? (read.families.get(modelId)?.members ?? []) : await this.families.members(modelId, needUrn)) : [];
     const familyEdge = family.length ? Math.max(...family.map((f) => f.distance)) : 0;
     const memberUrns = family.map((f) => f.memberUrn);
-    const latest = needUrn && need.measures.length ? await this.latestValues(need.measures) : new Map<string, Map<number, { year: number; value: number | null }>>();
+    const latest: LatestValues = needUrn && need.measures.length ? await this.latestValues(need.measures) : new Map();
     const valueOf = (urn: number, code: string) => latest.get(code)?.get(urn);
     const brightSpotsByMeasure = new Map<string, { urn: number; value: number; by: number }[]>();
     for (const code of need.measures) {
@@ -354,104 +453,199 @@ export class BrokerageService {
     const source = model && inputs ? (model.dataset === 'fbit' ? inputs.merged : inputs[model.dataset]) : null;
     let scales: readonly number[] | null = model?.publishedScales ?? null;
     if (model && !scales) {
-      const build = await this.families.build(model.id);
-      const byGroup = build ? (JSON.parse(build.scales) as Record<string, number[]>) : {};
+      const stored = read ? read.families.get(model.id)?.scales : (await this.families.build(model.id))?.scales;
+      const byGroup = stored ? (JSON.parse(stored) as Record<string, number[]>) : {};
       const phase = source?.get(needUrn ?? -1)?.phase ?? 'Not recorded';
       scales = byGroup[phase] ?? null;
     }
     const needInputs = needUrn ? source?.get(needUrn) : undefined;
     const needValues = model && needInputs ? model.inputs.map((name) => needInputs.values[name]) : [];
-    const counts = offers.length ? await this.repo.caseStudyCounts(need.theme) : new Map<string, number>();
+    const counts = !withCounts ? new Map<string, number>() : read ? read.caseStudyCounts : await this.repo.caseStudyCounts(need.theme);
+    return { need, needUrn, familyEdge, latest, brightSpotsByMeasure, model, source, scales, needInputs, needValues, counts };
+  }
+
+  /** The facts about one (need, offer) pair that the matcher judges, and the similarity sentence (made when asked). */
+  private pairEvidence(ctx: NeedContext, o: OfferCandidate): { evidence: PairEvidence; sentence?: () => string } {
+    const { need, needUrn, model, scales, needInputs, familyEdge, needValues } = ctx;
+    const valueOf = (urn: number, code: string) => ctx.latest.get(code)?.get(urn);
+    let similarity: PairEvidence['similarity'] = null;
+    let similarityAbsent: string | undefined;
+    let sentence: (() => string) | undefined;
+    if (!needUrn) similarityAbsent = `${need.organisationName} is not a school`;
+    else if (o.organisationKind !== 'school' || !o.urn) similarityAbsent = `${o.organisationName} is not a school`;
+    else if (!model || !scales || !needInputs || !familyEdge) similarityAbsent = `${need.organisationName} has no family under a similar-schools model`;
+    else {
+      const other = ctx.source!.get(o.urn);
+      let total = other ? 0 : Number.NaN;
+      for (let j = 0; other && j < model.inputs.length; j++) {
+        const a = needValues[j];
+        const b = other.values[model.inputs[j]!];
+        if (typeof a !== 'number' || typeof b !== 'number') {
+          total = Number.NaN;
+          break;
+        }
+        const s = scales[j]!;
+        if (s > 0) total += model.weights[j]! * ((a - b) / s) ** 2;
+      }
+      if (Number.isNaN(total)) {
+        similarityAbsent = `${o.organisationName} is not in the ${model.shortLabel} model's population`;
+      } else {
+        sentence = () => {
+          const terms = model.inputs.map((name, j) => (scales[j]! > 0 ? model.weights[j]! * (((needValues[j] as number) - (other!.values[name] as number)) / scales[j]!) ** 2 : 0));
+          return explainSimilarity(model.inputs.map((name, j) => ({ input: INPUTS[name]!, school: needValues[j] as number, member: other!.values[name] as number, scale: scales[j]!, share: total > 0 ? terms[j]! / total : 0 })));
+        };
+        similarity = { distance: Math.sqrt(total), familyEdge, sentence: '' };
+      }
+    }
+    let measure: PairEvidence['measure'] = null;
+    for (const code of need.measures) {
+      const def = measureByCode(code);
+      const own = needUrn ? valueOf(needUrn, code) : undefined;
+      const theirs = o.urn ? valueOf(o.urn, code) : undefined;
+      if (!def || !own || !theirs || own.value === null || theirs.value === null || own.year !== theirs.year || def.direction === 'none') continue;
+      const better = def.direction === 'higher' ? theirs.value - own.value : own.value - theirs.value;
+      measure = {
+        label: def.shortLabel,
+        better,
+        unitWord: def.unit === 'percent' || def.unit === 'score' ? 'points' : '',
+        offerDisplay: formatMeasureValue(def, theirs.value),
+        needDisplay: formatMeasureValue(def, own.value),
+        yearLabel: formatAcademicYear(own.year),
+        meaningfulDifference: def.meaningfulDifference ?? Infinity,
+        brightSpot: (ctx.brightSpotsByMeasure.get(code) ?? []).some((b) => b.urn === o.urn),
+      };
+      break;
+    }
+    const evidence: PairEvidence = {
+      similarity,
+      ...(similarityAbsent ? { similarityAbsent } : {}),
+      measure,
+      caseStudiesOnTheme: ctx.counts.get(o.organisationId) ?? 0,
+      themeLabel: themeLabel(need.theme),
+      designations: o.designations.map(designationLabel),
+    };
+    return sentence ? { evidence, sentence } : { evidence };
+  }
+
+  /** The pair's evidence with the similarity sentence in words: for the matches shown. */
+  private wordedEvidence(ctx: NeedContext, o: OfferCandidate): PairEvidence {
+    const { evidence, sentence } = this.pairEvidence(ctx, o);
+    return sentence && evidence.similarity ? { ...evidence, similarity: { ...evidence.similarity, sentence: sentence() } } : evidence;
+  }
+
+  /**
+   * Ranks the open offers on a need's theme that it may be shown, by columns (see ranking.ts): the same evidence as
+   * `pairEvidence` reduced to numbers, computed in plain loops over the offer table. Returns the offer indices, best first.
+   */
+  private async rankTable(actor: Actor, ctx: NeedContext, table: OfferTable): Promise<Int32Array> {
+    const { need, needUrn, model, scales, needInputs, familyEdge, needValues } = ctx;
+    const facts = this.needFacts(need);
+    const needCols = needColumns(table.columns, facts);
+    const gated = passingGates(needCols, table.columns, table.byTheme.get(need.theme) ?? new Int32Array(0));
+    let count = 0;
+    for (let c = 0; c < gated.length; c++) if (can(actor, 'offer:read', table.resources[gated[c]!]!)) gated[count++] = gated[c]!;
+    const passing = gated.subarray(0, count);
+    const n = passing.length;
+    const columns = { similarity: new Float64Array(n).fill(Number.NaN), measure: new Uint8Array(n), caseStudies: new Uint8Array(n), phase: new Float64Array(n) };
+
+    // Similarity: present only when both are schools, the need's school has a family, and every input is a number.
+    if (needUrn && model && scales && needInputs && familyEdge && needValues.every((v) => typeof v === 'number')) {
+      const m = model.inputs.length;
+      const { values, complete } = await this.tableInputs(table, model, ctx.source!);
+      for (let c = 0; c < n; c++) {
+        const i = passing[c]!;
+        if (!complete[i]) continue;
+        let total = 0;
+        for (let j = 0; j < m; j++) {
+          const s = scales[j]!;
+          if (s > 0) total += model.weights[j]! * (((needValues[j] as number) - values[i * m + j]!) / s) ** 2;
+        }
+        columns.similarity[c] = similarityScore(Math.sqrt(total), familyEdge);
+      }
+    }
+
+    // Evidence on the need's first measure that both schools have for the same year.
+    const measures = [];
+    for (const code of need.measures) {
+      const def = measureByCode(code);
+      const own = needUrn ? ctx.latest.get(code)?.get(needUrn) : undefined;
+      if (!def || !own || own.value === null || def.direction === 'none') continue;
+      measures.push({
+        theirs: this.tableMeasure(table, code, ctx.latest.get(code)),
+        own: own.value,
+        year: own.year,
+        higher: def.direction === 'higher',
+        meaningfulDifference: def.meaningfulDifference ?? Infinity,
+        brightSpots: new Set((ctx.brightSpotsByMeasure.get(code) ?? []).map((b) => b.urn)),
+      });
+    }
+    if (measures.length) {
+      for (let c = 0; c < n; c++) {
+        const i = passing[c]!;
+        for (const m of measures) {
+          if (!m.theirs.has[i] || m.theirs.year[i] !== m.year) continue;
+          const better = m.higher ? m.theirs.value[i]! - m.own : m.own - m.theirs.value[i]!;
+          columns.measure[c] = m.brightSpots.has(table.urn[i]!) ? MEASURE_BRIGHT_SPOT : better > m.meaningfulDifference ? MEASURE_BETTER : MEASURE_NONE;
+          break;
+        }
+      }
+    }
+
+    const withStudies = new Uint8Array(table.columns.organisationIndex.size);
+    for (const [organisationId, studies] of ctx.counts) {
+      const k = table.columns.organisationIndex.get(organisationId);
+      if (k !== undefined && studies > 0) withStudies[k] = 1;
+    }
+    const phase = this.tablePhaseFit(table, need.phase);
+    for (let c = 0; c < n; c++) {
+      const i = passing[c]!;
+      columns.caseStudies[c] = withStudies[table.columns.organisation[i]!]!;
+      columns.phase[c] = phase[i]!;
+    }
+
+    const { order } = rankColumns(needCols, table.columns, passing, columns);
+    return Int32Array.from(order, (c) => passing[c]!);
+  }
+
+  /** The facts about each (need, offer) pair that the matcher judges: similarity, the measure, case studies, designations. */
+  private async evidence(
+    need: Need,
+    offers: readonly OfferCandidate[],
+    modelId: ModelId | null,
+  ): Promise<{ pairs: Map<string, PairEvidence>; brightSpotsByMeasure: Map<string, { urn: number; value: number; by: number }[]>; sentences: Map<string, () => string> }> {
+    const ctx = await this.needContext(need, modelId, offers.length > 0);
     const pairs = new Map<string, PairEvidence>();
     const sentences = new Map<string, () => string>();
     for (const o of offers) {
-      let similarity: PairEvidence['similarity'] = null;
-      let similarityAbsent: string | undefined;
-      if (!needUrn) similarityAbsent = `${need.organisationName} is not a school`;
-      else if (o.organisationKind !== 'school' || !o.urn) similarityAbsent = `${o.organisationName} is not a school`;
-      else if (!model || !scales || !needInputs || !familyEdge) similarityAbsent = `${need.organisationName} has no family under a similar-schools model`;
-      else {
-        // The distance, in a plain loop: thousands of offers may be scored per request.
-        const other = source!.get(o.urn);
-        let total = other ? 0 : Number.NaN;
-        for (let j = 0; other && j < model.inputs.length; j++) {
-          const a = needValues[j];
-          const b = other.values[model.inputs[j]!];
-          if (typeof a !== 'number' || typeof b !== 'number') {
-            total = Number.NaN;
-            break;
-          }
-          const s = scales![j]!;
-          if (s > 0) total += model.weights[j]! * ((a - b) / s) ** 2;
-        }
-        if (Number.isNaN(total)) {
-          similarityAbsent = `${o.organisationName} is not in the ${model.shortLabel} model's population`;
-        } else {
-          // The sentence is made only for the matches shown (see `matchesForNeed`).
-          const modelScales = scales!;
-          sentences.set(o.id, () => {
-            const terms = model.inputs.map((name, j) => (modelScales[j]! > 0 ? model.weights[j]! * (((needValues[j] as number) - (other!.values[name] as number)) / modelScales[j]!) ** 2 : 0));
-            return explainSimilarity(model.inputs.map((name, j) => ({ input: INPUTS[name]!, school: needValues[j] as number, member: other!.values[name] as number, scale: modelScales[j]!, share: total > 0 ? terms[j]! / total : 0 })));
-          });
-          similarity = { distance: Math.sqrt(total), familyEdge, sentence: '' };
-        }
-      }
-      let measure: PairEvidence['measure'] = null;
-      for (const code of need.measures) {
-        const def = measureByCode(code);
-        const own = needUrn ? valueOf(needUrn, code) : undefined;
-        const theirs = o.urn ? valueOf(o.urn, code) : undefined;
-        if (!def || !own || !theirs || own.value === null || theirs.value === null || own.year !== theirs.year || def.direction === 'none') continue;
-        const better = def.direction === 'higher' ? theirs.value - own.value : own.value - theirs.value;
-        measure = {
-          label: def.shortLabel,
-          better,
-          unitWord: def.unit === 'percent' || def.unit === 'score' ? 'points' : '',
-          offerDisplay: formatMeasureValue(def, theirs.value),
-          needDisplay: formatMeasureValue(def, own.value),
-          yearLabel: formatAcademicYear(own.year),
-          meaningfulDifference: def.meaningfulDifference ?? Infinity,
-          brightSpot: (brightSpotsByMeasure.get(code) ?? []).some((b) => b.urn === o.urn),
-        };
-        break;
-      }
-      pairs.set(o.id, {
-        similarity,
-        ...(similarityAbsent ? { similarityAbsent } : {}),
-        measure,
-        caseStudiesOnTheme: counts.get(o.organisationId) ?? 0,
-        themeLabel: themeLabel(need.theme),
-        designations: o.designations.map(designationLabel),
-      });
+      const { evidence, sentence } = this.pairEvidence(ctx, o);
+      pairs.set(o.id, evidence);
+      if (sentence) sentences.set(o.id, sentence);
     }
-    return { pairs, brightSpotsByMeasure, sentences };
+    return { pairs, brightSpotsByMeasure: ctx.brightSpotsByMeasure, sentences };
   }
 
   /** Offers for a need, ranked, with reasons. The need's organisation and facilitators see this. */
   async matchesForNeed(actor: Actor, id: string, requestedModel?: ModelId, limit = MATCH_LIMIT): Promise<MatchList & { need: Need; total: number }> {
-    const need = await this.readNeed(actor, id);
+    // One round trip: the need, the versions of what is kept in memory, case-study counts and its school's families.
+    const read = await this.repo.needForMatching(id);
+    if (!read || !can(actor, 'need:read', needResource(read.need))) throw new NotFoundError('There is no such need.');
+    const need = read.need;
     if (!can(actor, 'need:matches', needResource(need))) throw new ForbiddenError('Only the organisation that posted this need, and facilitators, see its matches.');
+    this.dataVersionRead = { at: Date.now(), value: Promise.resolve(read.dataVersion) };
     const facts = this.needFacts(need);
-    // The matcher's gates first (theme, kind, places, reach), so evidence is gathered only for offers that can be shown.
-    const offers = (await this.candidateOffers(actor, need.theme, need.kinds)).filter((o) => gateFailure(facts, this.offerFacts(o)) === null);
-    const modelId = await this.modelFor(need.organisationKind === 'school' ? need.urn : null, requestedModel);
-    const { pairs, sentences } = await this.evidence(need, offers, modelId);
-    const all = rankOffers(facts, offers.map((o) => ({ offer: this.offerFacts(o), evidence: pairs.get(o.id)! })), { reasons: false });
-    const ranked = all.slice(0, limit);
-    const byId = new Map(offers.map((o) => [o.id, o]));
-    // Reasons for the matches shown only, with the similarity sentence (the score does not depend on the words).
-    const matches = ranked.map((m) => {
-      const evidence = pairs.get(m.offerId)!;
-      const sentence = sentences.get(m.offerId);
-      const worded = sentence && evidence.similarity ? { ...evidence, similarity: { ...evidence.similarity, sentence: sentence() } } : evidence;
-      return scorePair(facts, this.offerFacts(byId.get(m.offerId)!), worded, 'need')!;
-    });
+    const table = await this.offerTable(read.offersVersion);
+    const modelId = await this.modelFor(need.organisationKind === 'school' ? need.urn : null, requestedModel, [...read.families.keys()]);
+    const ctx = await this.needContext(need, modelId, true, read);
+    // Every offer that fits is ranked by numbers; only the matches shown are built as objects, with their words.
+    const ranked = await this.rankTable(actor, ctx, table);
+    const shown = [...ranked.subarray(0, Math.min(limit, ranked.length))].map((i) => table.offers[i]!);
+    const matches = shown.map((o) => scorePair(facts, this.offerFacts(o), this.wordedEvidence(ctx, o), 'need')!);
     return {
       need,
       model: modelId ? { id: modelId, label: PRESET_MODELS[modelId].label } : null,
       modelNote: modelId ? null : `${need.organisationName} has no family under a similar-schools model, so no match has a similarity part.`,
-      matches: matches.map((m) => ({ match: m, offer: byId.get(m.offerId)! })),
-      total: all.length,
+      matches: matches.map((m, k) => ({ match: m, offer: shown[k]! })),
+      total: ranked.length,
     };
   }
 
