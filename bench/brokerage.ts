@@ -12,6 +12,8 @@ import { DEMO_NEEDS, DEMO_OFFERS, DEMO_ORGANISATIONS } from '../src/importers/de
 import { BrokerageService } from '../src/modules/brokerage/brokerage.service';
 import { SCENARIOS } from '../test/fixtures/matching-scenarios';
 
+const OTHER_THEMES = THEME_VALUES.filter((t) => t !== 'attendance');
+
 const FACILITATOR: Actor = { kind: 'user', userId: '00000000-0000-4000-8000-000000000001', emailVerified: true, isFacilitator: true, isPlatformAdmin: false, memberships: new Map() };
 
 /** Precision at 3 of the matcher against the facilitator's picks (test/fixtures/matching-scenarios.ts), on the sample. */
@@ -47,7 +49,7 @@ export async function addOffers(db: Database, count: number): Promise<void> {
   const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
   const rows = Array.from({ length: count }, (_, i) => ({
     org: orgs[i % orgs.length]!,
-    themes: `{attendance,${THEME_VALUES[Math.floor(random() * THEME_VALUES.length)]}}`,
+    themes: `{attendance,${OTHER_THEMES[Math.floor(random() * OTHER_THEMES.length)]}}`,
     capacity: 1 + Math.floor(random() * 5),
     radius: 5 + Math.floor(random() * 40),
     mode: random() < 0.2 ? 'both' : 'in-person',

@@ -13,6 +13,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { parse } from 'csv-parse/sync';
 
 const shared = resolve(process.argv[2] ?? '../shared/data');
 const sector = join(shared, 'raw/dfe-sap-sector');
@@ -141,5 +142,14 @@ const measureFiles = [
 ];
 for (const file of measureFiles) copyFileSync(join(sector, file), join(out, 'measures', file));
 copyFileSync(join(shared, 'raw/dfe-sap-public/EstablishmentPerformance.json'), join(out, 'measures/EstablishmentPerformance.json'));
+
+// The January 2023 school census (national file), kept to the sample's schools: every column and cell unchanged.
+const censusLines = readFileSync(join(shared, 'national/spc-school-level-2022-23.csv'), 'utf8').split(/\r?\n/).filter((line) => line !== '');
+const censusHeader = parse(censusLines[0]!, { columns: false })[0] as string[];
+const urnAt = censusHeader.indexOf('urn');
+const sampleUrns = new Set(rows.map((r) => String(r[header.indexOf('URN')])));
+const censusRows = censusLines.slice(1).filter((line) => sampleUrns.has((parse(line, { columns: false })[0] as string[])[urnAt]!));
+mkdirSync(join(out, 'census'), { recursive: true });
+writeFileSync(join(out, 'census/spc-school-level-2022-23.csv'), [censusLines[0], ...censusRows].join('\n') + '\n');
 
 console.log(`wrote ${rows.length} establishments, ${links.length} links, ${groups.length} groups and ${measureFiles.length + 1} measure files to ${out}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isoDate } from './form-fields';
+import { z } from 'zod';
+import { isoDate, listOf } from './form-fields';
 
 describe('isoDate', () => {
   it.each([
@@ -14,5 +15,21 @@ describe('isoDate', () => {
     ['', false],
   ])('%s → %s', (value, ok) => {
     expect(isoDate('date').safeParse(value).success).toBe(ok);
+  });
+});
+
+describe('listOf (checkbox lists)', () => {
+  const themes = listOf(z.enum(['attendance', 'transition', 'curriculum']), 2, 'Choose 2 or fewer');
+  it.each<[unknown, string[] | null]>([
+    [undefined, []],
+    ['attendance', ['attendance']],
+    [['attendance', ''], ['attendance']],
+    [['attendance', 'attendance'], ['attendance']], // a choice sent twice counts once (an offer was once ranked twice for it)
+    [['attendance', 'transition', 'attendance'], ['attendance', 'transition']],
+    [['attendance', 'transition', 'curriculum'], null], // too many
+    [['nonsense'], null],
+  ])('%j → %j', (value, expected) => {
+    const parsed = themes.safeParse(value);
+    expect(parsed.success ? parsed.data : null).toEqual(expected);
   });
 });

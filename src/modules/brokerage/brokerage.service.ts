@@ -163,7 +163,8 @@ export class BrokerageService {
       const table = this.repo.openOfferCandidates().then((offers) => {
         const groups = new Map<string, number[]>();
         offers.forEach((o, i) => {
-          for (const t of o.themes) (groups.get(t) ?? groups.set(t, []).get(t)!).push(i);
+          // An offer is ranked once for a theme, however often its row lists it.
+          for (const t of new Set(o.themes)) (groups.get(t) ?? groups.set(t, []).get(t)!).push(i);
         });
         return {
           offers,
