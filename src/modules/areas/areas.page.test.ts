@@ -114,6 +114,9 @@ describe('cold spots on first run (demonstration content)', () => {
     expect(cold.length).toBeGreaterThan(0);
     const page = await getPage(t.app, `/areas/${cold[0].code}`);
     expect(page.text).toContain('is a cold spot');
+    // Each cold spot links to who could help: offers (the demonstration has 20) and bright spots in its schools' families.
+    expect(textOf(page.html.querySelector('#section-area-help'))).toBe(`Who could help ${cold[0].name}`);
+    expect(page.html.querySelectorAll('#section-area-help ~ ul a[href^="/support/offers/"]').length).toBeGreaterThan(0);
     const schools = (await json(`/api/v1/areas/${cold[0].code}`)).body.schools as any[];
     const all = await Promise.all((body.areas as any[]).filter((a) => a.schoolColdSpots > 0).slice(0, 3).map((a) => json(`/api/v1/areas/${a.code}`)));
     expect(all.flatMap((r) => r.body.schools as any[]).some((s) => s.coldSpot)).toBe(true);

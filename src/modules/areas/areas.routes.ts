@@ -11,7 +11,7 @@ import { renderChart, type RenderedChart } from '../../web/charts';
 import type { AreaSeries } from '../../domain/measures/outcomes';
 import { toCsv } from '../../web/csv';
 import { NotFoundError } from '../../web/errors';
-import { AreasService, TREND_MEASURES, type AreaSchool, type Computed } from './areas.service';
+import { AreasService, TREND_MEASURES, whoCouldHelpArea, type AreaSchool, type Computed } from './areas.service';
 
 const LevelQuery = z.object({
   level: z.enum(AREA_LEVELS).default('la'),
@@ -296,6 +296,7 @@ export async function areaRoutes(app: FastifyInstance): Promise<void> {
         : { schools: schoolRows(computed, schools), mapPoints: mapPoints(schools) }),
       coldSchools: coldSchools(areas, computed, schools),
       coldSchoolCount: schools.filter((s) => s.result.coldSpot).length,
+      areaHelp: area.coldSpot ? areaHelp(areas, computed, schools) : null,
       trends: trendCharts(computed, key, area.name),
       published: published ? published.outcomes.map((series) => ({ ...series, chart: publishedChart(series, area.name) })) : [],
       years: dataYears(computed),
@@ -373,6 +374,14 @@ function publishedChart(series: AreaSeries, laName: string): RenderedChart | nul
     seriesOrder: names.filter((n) => points.some((p) => p.series === n)),
     zero: series.measure.unit === 'percent',
   });
+}
+
+function areaHelp(areas: AreasService, c: Computed, schools: readonly AreaSchool[]) {
+  const help = whoCouldHelpArea(areas, c, schools);
+  return {
+    offers: help.offers.map((o) => ({ id: o.offer.id, title: o.offer.title, organisation: o.offer.organisationName, mode: o.offer.mode, places: o.offer.placesLeft, distance: o.distanceKm == null ? 'remote' : `${o.distanceKm.toFixed(0)} km` })),
+    brightSpots: help.brightSpots.map((b) => ({ ...b, distance: b.distanceKm == null ? '' : `${b.distanceKm.toFixed(0)} km` })),
+  };
 }
 
 /** Local authorities most of whose schools are in a region or a combined authority. */

@@ -185,14 +185,14 @@ export class AreasService {
    * Who could help a school: offers nearest first (in-person offers with their distance, remote ones too), and
    * bright spots in its family on the need measures, those within reach first.
    */
-  whoCouldHelp(c: Computed, school: AreaSchool): { offers: HelpOffer[]; brightSpots: HelpSchool[] } {
+  whoCouldHelp(c: Computed, school: AreaSchool, limit = 5): { offers: HelpOffer[]; brightSpots: HelpSchool[] } {
     const km = (e: number | null, n: number | null) =>
       e == null || n == null || school.easting == null || school.northing == null ? null : Math.hypot(e - school.easting, n - school.northing) / 1000;
     const offers = c.offers
       .map((offer) => ({ offer, distanceKm: km(offer.easting, offer.northing) }))
       .filter((o) => o.offer.mode !== 'in-person' || o.distanceKm !== null)
       .sort((a, b) => (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity) || a.offer.id.localeCompare(b.offer.id))
-      .slice(0, 5);
+      .slice(0, limit);
     const members = c.families.get(school.urn) ?? [];
     const spots: HelpSchool[] = [];
     for (const code of NEED_MEASURES) {
@@ -217,7 +217,7 @@ export class AreasService {
     }
     const reach = CATCHMENT_METRES[school.phase] / 1000;
     spots.sort((a, b) => Number((b.distanceKm ?? Infinity) <= reach) - Number((a.distanceKm ?? Infinity) <= reach) || (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity) || a.urn - b.urn);
-    return { offers, brightSpots: spots.slice(0, 5) };
+    return { offers, brightSpots: spots.slice(0, limit) };
   }
 }
 
@@ -269,6 +269,43 @@ export function assemble({ key, since, started, geo, rows, counts, offers, famil
     families,
     latest: inputs.latest,
     laByDfeNumber,
+  };
+}
+
+/**
+ * Who could help an area: the open offers nearest to its schools (each at its distance from the nearest of them) and
+ * the schools that are bright spots in the families of most of its schools, those within reach first.
+ */
+export function whoCouldHelpArea(service: AreasService, c: Computed, schools: readonly AreaSchool[]): { offers: HelpOffer[]; brightSpots: (HelpSchool & { forSchools: number })[] } {
+  const offers = new Map<string, HelpOffer>();
+  const spots = new Map<number, HelpSchool & { forSchools: number }>();
+  for (const school of schools) {
+    const help = service.whoCouldHelp(c, school, Infinity);
+    for (const o of help.offers) {
+      const seen = offers.get(o.offer.id);
+      if (!seen || (o.distanceKm ?? Infinity) < (seen.distanceKm ?? Infinity)) offers.set(o.offer.id, o);
+    }
+    for (const b of help.brightSpots) {
+      if (schools.some((s) => s.urn === b.urn)) continue;
+      const seen = spots.get(b.urn);
+      if (seen) seen.forSchools += 1;
+      else spots.set(b.urn, { ...b, distanceKm: null, forSchools: 1 });
+    }
+  }
+  // A bright spot's distance to the area: to the nearest of the area's schools.
+  for (const spot of spots.values()) {
+    const other = c.schools.get(spot.urn);
+    if (!other || other.easting == null || other.northing == null) continue;
+    for (const s of schools) {
+      if (s.easting == null || s.northing == null) continue;
+      const d = Math.hypot(other.easting - s.easting, other.northing - s.northing) / 1000;
+      if (spot.distanceKm === null || d < spot.distanceKm) spot.distanceKm = d;
+    }
+  }
+  const byDistance = (a: { distanceKm: number | null }, b: { distanceKm: number | null }) => (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity);
+  return {
+    offers: [...offers.values()].sort((a, b) => byDistance(a, b) || a.offer.id.localeCompare(b.offer.id)).slice(0, 5),
+    brightSpots: [...spots.values()].sort((a, b) => Number((b.distanceKm ?? Infinity) <= 20) - Number((a.distanceKm ?? Infinity) <= 20) || b.forSchools - a.forSchools || byDistance(a, b) || a.urn - b.urn).slice(0, 5),
   };
 }
 
