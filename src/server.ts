@@ -23,12 +23,24 @@ async function main(): Promise<void> {
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.TRELLIS_DATA_DIR });
   const app = await buildApp({ config, database });
   const where = database.kind === 'pglite' ? `embedded database in ${config.TRELLIS_DATA_DIR}` : 'PostgreSQL';
-  if (config.TRELLIS_LOAD_SAMPLE && (await new EstablishmentRepository(database).count()) === 0) {
-    app.log.info(`empty database: loading the sample data from ${config.TRELLIS_SAMPLE_DIR}`);
-    await loadSample(database, config.TRELLIS_SAMPLE_DIR, (m) => app.log.info(m));
+  if (config.TRELLIS_LOAD_SAMPLE) {
+    // Several app servers may start together on one empty PostgreSQL: one loads the sample, the others wait and
+    // then find it loaded.
+    await database.exclusive(727002, async () => {
+      if ((await new EstablishmentRepository(database).count()) > 0) return;
+      app.log.info(`empty database: loading the sample data from ${config.TRELLIS_SAMPLE_DIR}`);
+      await loadSample(database, config.TRELLIS_SAMPLE_DIR, (m) => app.log.info(m));
+    });
   }
   // Reminders and other background work, from the job queue in the database (off with TRELLIS_JOBS=off).
-  const jobs = config.TRELLIS_JOBS === 'off' ? null : await startJobs(database, { reminders: () => app.services.networks.sendReminders() }, { info: (m) => app.log.info(m), error: (e) => app.log.error({ err: e }, 'job queue error') });
+  // Setting the queue up (its schema, queues, schedules) is serialised between servers: pg-boss deadlocks when two
+  // processes create the same queue at once. Working it is not: every server takes jobs, each job goes to one.
+  const jobs =
+    config.TRELLIS_JOBS === 'off'
+      ? null
+      : await database.exclusive(727003, () =>
+          startJobs(database, { reminders: () => app.services.networks.sendReminders() }, { info: (m) => app.log.info(m), error: (e) => app.log.error({ err: e }, 'job queue error') }),
+        );
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -27,6 +27,11 @@ export interface Database {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
+  /**
+   * Runs `fn` while holding a lock shared by every process on this database (a PostgreSQL advisory lock; the
+   * embedded database has one process): for start-up work that two app servers must not both do.
+   */
+  exclusive<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       return { rows: (await client.query(text, values)).rows };
     },
     migrate: () => migratePglite(db as never, { migrationsFolder }),
+    exclusive: (_key, fn) => fn(),
     close: () => client.close(),
   };
 }
@@ -101,18 +107,24 @@ async function openPostgres(url: string): Promise<Database> {
       return { rows: (await pool.query(text, values)).rows };
     },
     async migrate() {
-      // Two app servers starting together must not both migrate: the first holds a session-level advisory
-      // lock on a connection of its own while the migrator runs; the second waits, then finds nothing to do.
-      const lockClient = await pool.connect();
-      try {
-        await lockClient.query('select pg_advisory_lock(727001)');
-        await migratePg(db as never, { migrationsFolder });
-      } finally {
-        await lockClient.query('select pg_advisory_unlock(727001)').catch(() => undefined);
-        lockClient.release();
-      }
+      // Two app servers starting together must not both migrate: the first holds the lock while the migrator runs;
+      // the second waits, then finds nothing to do.
+      await exclusive(727001, () => migratePg(db as never, { migrationsFolder }));
     },
+    exclusive,
     close: () => pool.end(),
   };
+
+  async function exclusive<T>(key: number, fn: () => Promise<T>): Promise<T> {
+    // A session-level advisory lock, on a connection of its own for as long as fn runs.
+    const lockClient = await pool.connect();
+    try {
+      await lockClient.query('select pg_advisory_lock($1)', [key]);
+      return await fn();
+    } finally {
+      await lockClient.query('select pg_advisory_unlock($1)', [key]).catch(() => undefined);
+      lockClient.release();
+    }
+  }
 }
 
