@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { FormError } from './errors';
+import { BadRequestError, FormError } from './errors';
 
 export interface FieldError {
   field: string;
@@ -62,4 +62,14 @@ export async function handleForm<S extends z.ZodType>(
     if (error instanceof FormError) return renderFormErrors(reply, page, body, error.errors);
     throw error;
   }
+}
+
+/**
+ * Parses a small form that has no page of its own to re-render (a control in the header, a button in a table):
+ * a body that does not fit is a 400 with the fields named, never a crash.
+ */
+export function parseSmallForm<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw new BadRequestError('The form was not filled in as expected.', zodFieldErrors(parsed.error));
+  return parsed.data;
 }

@@ -4,7 +4,7 @@ import { ORGANISATION_KINDS, organisationKindLabel } from '../../domain/accounts
 import { can } from '../../domain/access/policy';
 import { PASSWORD_MIN_LENGTH } from '../../domain/accounts/password-policy';
 import { ForbiddenError, NotFoundError, SignInRequiredError } from '../../web/errors';
-import { handleForm } from '../../web/forms';
+import { handleForm, parseSmallForm } from '../../web/forms';
 import { requestContext } from '../../web/session';
 import {
   AuditQuery,
@@ -212,7 +212,7 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
 
   r.post('/organisations/switch', { schema: hide }, async (request, reply) => {
     requireSignedIn(request);
-    const form = SwitchForm.parse(request.body);
+    const form = parseSmallForm(SwitchForm, request.body);
     await organisations.switchTo(request.actor, hashOf(request.sessionId!), form.organisationId);
     return reply.redirect(safeReturnTo(form.returnTo), 303);
   });
@@ -244,7 +244,7 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
 
   r.post('/organisations/:id/members/:userId/role', { schema: { ...hide, params: MemberParams } }, async (request, reply) => {
     requireSignedIn(request);
-    const form = RoleForm.parse(request.body);
+    const form = parseSmallForm(RoleForm, request.body);
     await organisations.changeRole(request.actor, request.params.id, request.params.userId, form.role, requestContext(request));
     return reply.redirect(`/organisations/${request.params.id}`, 303);
   });
