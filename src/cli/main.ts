@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, type Database } from '../db/client';
+import { BackupError, backupDatabase, redactUrl, restoreDatabase, type BackupTarget } from '../db/backup';
 import { AccountRepository } from '../db/repositories/account.repository';
 import { ImportError, type Progress } from '../importers/csv-source';
 import type { ImportOptions, ImportResult } from '../importers/csv-import';
@@ -27,6 +28,10 @@ Commands:
   users grant <email> <role>      give a person a platform role: facilitator or platform-admin
   users revoke <email> <role>     take a platform role away
   migrate                         apply database migrations and exit
+  backup <file>                   back up the database: PostgreSQL with pg_dump (custom format); the embedded
+                                  database as a gzipped copy of its data directory (stop the server first)
+  restore <file> [--force]        restore a backup into the database; refused when the database holds data,
+                                  unless --force (the message lists what would be replaced)
 
 The database is DATABASE_URL when set, otherwise the embedded database in TRELLIS_DATA_DIR (default ./data/db).
 Every import is one transaction: a file with any bad row changes nothing, and the problems are listed by line.`;
@@ -117,6 +122,26 @@ async function usersCommand(database: Database, action: string | undefined, emai
   return 0;
 }
 
+async function backupCommand(command: 'backup' | 'restore', target: BackupTarget, args: string[]): Promise<number> {
+  const force = args.includes('--force');
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) throw new UsageError(`Give the backup file: npm run trellis -- ${command} <file>${command === 'restore' ? ' [--force]' : ''}`);
+  const where = target.kind === 'pglite' ? `the embedded database in ${target.dataDir}` : `PostgreSQL ${redactUrl(target.url)}`;
+  const started = Date.now();
+  const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+  if (command === 'backup') {
+    const result = await backupDatabase(target, file);
+    console.log(`Backed up ${where} to ${result.file} (${(result.bytes / 1e6).toFixed(1)} MB, ${result.format}) in ${seconds()} s.`);
+    return 0;
+  }
+  const result = await restoreDatabase(target, file, { force });
+  console.log(`Restored ${file} into ${where} in ${seconds()} s.`);
+  if (result.replaced.length) console.log(`It replaced ${result.replaced.reduce((n, t) => n + t.rows, 0).toLocaleString('en-GB')} rows in ${result.replaced.length} tables.`);
+  if (result.previousDataDir) console.log(`The replaced data directory is kept at ${result.previousDataDir}: delete it when you no longer need it.`);
+  console.log('Migrations newer than the backup are applied when the server next starts (or run: npm run trellis -- migrate).');
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, kind, target] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -124,6 +149,19 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
+  if (command === 'backup' || command === 'restore') {
+    // Neither opens the database through the app: a restore must not migrate or hold the target open first.
+    const target: BackupTarget = config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.TRELLIS_DATA_DIR };
+    try {
+      return await backupCommand(command, target, argv.slice(1));
+    } catch (error) {
+      if (error instanceof BackupError || error instanceof UsageError) {
+        console.error(error.message);
+        return error instanceof UsageError ? 2 : 1;
+      }
+      throw error;
+    }
+  }
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.TRELLIS_DATA_DIR });
   try {
     if (command === 'migrate') {
