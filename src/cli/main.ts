@@ -11,6 +11,8 @@ import { importGiasGroups } from '../importers/gias-groups.importer';
 import { importGiasLinks } from '../importers/gias-links.importer';
 import { importMeasures } from '../importers/measures.importer';
 import { importCensus } from '../importers/census.importer';
+import { importGiasNational } from '../importers/gias-national.importer';
+import { importAbsenceNational } from '../importers/absence-national.importer';
 import { loadSample } from '../importers/sample';
 import { MODEL_IDS, type ModelId } from '../domain/similarity/models';
 import { FamiliesService } from '../modules/families/families.service';
@@ -21,7 +23,10 @@ Commands:
   import gias <file.csv>          GIAS "edubasealldata" establishments extract (upsert by URN)
   import gias-links <file.csv>    GIAS establishment links (predecessor, successor …)
   import gias-groups <file.csv>   GIAS groups: trusts, federations, sponsors ("allgroupsdata")
-  import census <file.csv>        DfE school-level census ("Schools, pupils and their characteristics"): FSM %, EAL %, headcount
+  import gias-national <file.csv> the national list of open establishments (snake_case columns; Welsh ones left out)
+  import census <file.csv>        DfE school-level census ("Schools, pupils and their characteristics"): FSM %, EAL %, headcount;
+                                  fills the areas (LA, district, region, urban/rural, trust) GIAS left empty
+  import absence-national <file.csv>  national school-level absence, 2024/25: overall and persistent absence
   import measures <folder>        DfE measure files with their datamap.csv (absence, workforce, KS4, similar-school inputs)
   import sample                   everything in data/sample (what npm start loads into an empty database)
   families rebuild [--model m]    recompute and store families (dfe-primary, dfe-secondary, fbit-pupil; all by default)
@@ -83,6 +88,8 @@ async function runCsv(
     const result = await run(database, file, { onProgress: progress.update });
     progress.stop();
     console.log(`Imported ${result.rows} rows from ${file} (${result.encoding}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    if (result.skipped) console.log(`Left out ${result.skipped.rows} rows: ${result.skipped.reason}.`);
+    if ('establishmentsPlaced' in result) console.log(`Filled the areas of ${String(result.establishmentsPlaced)} establishments in the directory.`);
   } finally {
     progress.stop();
   }
@@ -182,6 +189,13 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'gias-groups':
         await runCsv(database, 'gias-groups', target, importGiasGroups);
+        break;
+      case 'gias-national':
+        await runCsv(database, 'gias-national', target, importGiasNational);
+        await familiesCommand(database, 'rebuild', []);
+        break;
+      case 'absence-national':
+        await runCsv(database, 'absence-national', target, importAbsenceNational);
         break;
       case 'census':
         await runCsv(database, 'census', target, importCensus);
