@@ -10,7 +10,7 @@ import { importGias } from '../importers/gias.importer';
 import { importGiasGroups } from '../importers/gias-groups.importer';
 import { importGiasLinks } from '../importers/gias-links.importer';
 import { importMeasures } from '../importers/measures.importer';
-import { importCensus } from '../importers/census.importer';
+import { importCensus, type CensusImportResult } from '../importers/census.importer';
 import { importGiasNational } from '../importers/gias-national.importer';
 import { importAbsenceNational } from '../importers/absence-national.importer';
 import { loadSample } from '../importers/sample';
@@ -89,7 +89,10 @@ async function runCsv(
     progress.stop();
     console.log(`Imported ${result.rows} rows from ${file} (${result.encoding}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     if (result.skipped) console.log(`Left out ${result.skipped.rows} rows: ${result.skipped.reason}.`);
-    if ('establishmentsPlaced' in result) console.log(`Filled the areas of ${String(result.establishmentsPlaced)} establishments in the directory.`);
+    const census = result as Partial<CensusImportResult>;
+    if (census.establishmentsPlaced !== undefined) {
+      console.log(`Filled the areas of ${census.establishmentsPlaced} establishments in the directory from the census, and of ${census.establishmentsPlacedByLa ?? 0} opened since from their local authority.`);
+    }
   } finally {
     progress.stop();
   }

@@ -60,12 +60,13 @@ describe('importCensus places the schools GIAS left without areas (national GIAS
   // Rows copied unchanged from the national files: the GIAS list of 24 May 2025 and the January 2023 census.
   let national: TestDatabase;
   let placed: number;
+  let placedByLa: number;
   beforeAll(async () => {
     national = await createTestDatabase();
     await importGiasNational(national, 'test/fixtures/national/gias-open-establishments-slice.csv');
     // A value GIAS gave is newer than the census and is kept.
     await national.rows(sql`update establishments set urban_rural_name = 'from GIAS' where urn = 100001`);
-    placed = (await importCensus(national, 'test/fixtures/national/spc-school-level-slice.csv')).establishmentsPlaced;
+    ({ establishmentsPlaced: placed, establishmentsPlacedByLa: placedByLa } = await importCensus(national, 'test/fixtures/national/spc-school-level-slice.csv'));
   });
   afterAll(async () => national.close());
 
@@ -94,6 +95,14 @@ describe('importCensus places the schools GIAS left without areas (national GIAS
     expect(await areas(135620)).toMatchObject({ gss_la_code: 'E06000063', district_code: 'E06000063', region_code: 'B', trust_name: 'UNITED LEARNING TRUST' });
     // Census: North Yorkshire county E10000023, district Harrogate E07000165 → North Yorkshire unitary E06000065.
     expect(await areas(136497)).toMatchObject({ gss_la_code: 'E06000065', district_code: 'E06000065', region_code: 'D', trust_name: 'RED KITE LEARNING TRUST' });
+  });
+
+  it('places a school opened since the census by its local authority, whose district is itself when unitary', async () => {
+    // Lakes College - West Cumbria (130632, Cumberland 942) is not in the census; Richard Rose Morton Academy places Cumberland.
+    expect(placedByLa).toBe(1);
+    expect(await areas(130632)).toMatchObject({ gss_la_code: 'E06000063', district_code: 'E06000063', region_code: 'B', region_name: 'North West', trust_name: null });
+    // The BFPO establishment (LA 702) has no LA in England to take areas from.
+    expect(await areas(132307)).toMatchObject({ gss_la_code: null, region_code: null });
   });
 
   it('keeps what GIAS gave, creates no establishment for a census school not in the directory, and names the LAs', async () => {

@@ -148,14 +148,37 @@ export async function fillEstablishmentAreas(tx: Db, places: readonly CensusPlac
   return ((result as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
 }
 
+/**
+ * Schools opened since the census (new academies take a new URN) are not in it: they take the GSS code and region
+ * their local authority's other schools have, and — for a unitary, metropolitan or London authority (E06, E08,
+ * E09), whose district is the authority itself — that as district too. Returns how many it placed.
+ */
+export async function fillAreasFromLocalAuthority(tx: Db): Promise<number> {
+  const result = await tx.execute(sql`
+    with filled as (
+      update establishments e set
+        gss_la_code = la.gss_code,
+        district_code = coalesce(e.district_code, case when la.gss_code ~ '^E0[689]' then la.gss_code end),
+        region_code = coalesce(e.region_code, la.region_code),
+        region_name = case when e.region_code is null then la.region_name else e.region_name end
+      from local_authorities la
+      where e.la_code = la.code and e.gss_la_code is null and la.gss_code is not null
+      returning 1)
+    select count(*)::int as n from filled`);
+  return (result as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0;
+}
+
 export interface CensusImportResult extends ImportResult {
   /** Establishments in the directory whose empty area columns the census filled. */
   establishmentsPlaced: number;
+  /** Establishments not in the census (opened since) placed by their local authority's code. */
+  establishmentsPlacedByLa: number;
 }
 
 export async function importCensus(database: Database, input: CsvInput, options: ImportOptions = {}): Promise<CensusImportResult> {
   let catalogueWritten = false;
   let placed = 0;
+  let placedByLa = 0;
   const result = await runCsvImport(
     database,
     input,
@@ -199,10 +222,12 @@ export async function importCensus(database: Database, input: CsvInput, options:
       },
       // Local authorities take their GSS code and region from their schools: refresh them when areas were filled.
       finish: async (tx) => {
-        if (placed > 0) await DirectoryWriter.refreshDerivedFromEstablishments(tx);
+        if (placed === 0) return;
+        await DirectoryWriter.refreshDerivedFromEstablishments(tx);
+        placedByLa = await fillAreasFromLocalAuthority(tx);
       },
     },
     options,
   );
-  return { ...result, establishmentsPlaced: placed };
+  return { ...result, establishmentsPlaced: placed, establishmentsPlacedByLa: placedByLa };
 }
