@@ -132,7 +132,11 @@ export async function targetContents(target: BackupTarget): Promise<TableCount[]
     }
   }
   const client = new pg.Client({ connectionString: target.url });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new BackupError(`Cannot connect to ${redactUrl(target.url)}: ${error instanceof Error ? error.message : String(error)}. Create the database first (createdb), then restore into it.`);
+  }
   try {
     return await countRows((text) => client.query(text));
   } finally {
