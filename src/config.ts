@@ -7,60 +7,37 @@ const booleanFromEnv = z
 
 /**
  * Every setting Trellis reads from the environment. Parsed once at start-up; the rest of the code
- * receives the parsed object and never reads `process.env` itself.
+ * receives the parsed object and never reads `process.env` itself. Each description is the operator's reference:
+ * docs/operations.md includes the table `npm run docs:config` prints from this schema (a test keeps them equal).
  */
 export const ConfigSchema = z.object({
-  /** `development`, `test` or `production`. Production refuses unsafe defaults. */
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  /** TCP port the web server listens on. */
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Interface the web server binds to. */
-  HOST: z.string().min(1).default('0.0.0.0'),
-  /** `postgres://…` to use a PostgreSQL server; unset to use the embedded database (PGlite). */
-  DATABASE_URL: z.string().url().optional(),
-  /** Folder of the embedded database (ignored when DATABASE_URL is set). */
-  TRELLIS_DATA_DIR: z.string().min(1).default('./data/db'),
-  /** Load the committed sample data (data/sample) into an empty database at start-up. */
-  TRELLIS_LOAD_SAMPLE: booleanFromEnv.default(true),
-  /** Folder of the committed sample data. */
-  TRELLIS_SAMPLE_DIR: z.string().min(1).default('./data/sample'),
-  /** Map tile URL template for Leaflet; pages still work when tiles cannot load. */
-  TRELLIS_TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
-  /** Attribution shown on maps for the tile source. */
-  TRELLIS_TILE_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
-  /** Memory for the page cache of public pages served to readers without a session (MB); 0 turns it off. */
-  TRELLIS_PAGE_CACHE_MB: z.coerce.number().min(0).max(16384).default(256),
-  /** Background jobs (the pg-boss queue in the database): `on`, or `off` for a server that should run none. */
-  TRELLIS_JOBS: z.enum(['on', 'off']).default('on'),
-  /** Address of this site as readers reach it, for links in emails and the OpenID Connect redirect. */
-  TRELLIS_PUBLIC_URL: z.string().url().optional(),
-  /** Secret for signing cookies (CSRF). At least 32 characters; required in production. */
-  TRELLIS_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** A session ends after this many minutes without a request. */
-  TRELLIS_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
-  /** A session ends this many hours after sign-in, however active. */
-  TRELLIS_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
-  /** `smtp://user:pass@host:587` or `smtps://…`; unset to keep emails in the outbox table only. */
-  TRELLIS_SMTP_URL: z.string().url().optional(),
-  /** Sender of Trellis emails. */
-  TRELLIS_MAIL_FROM: z.string().min(3).default('Trellis <no-reply@trellis.localhost>'),
-  /** Show the email outbox at /dev/outbox (development only; refused in production). */
-  TRELLIS_DEV_OUTBOX: booleanFromEnv.optional(),
-  /** OpenID Connect issuer URL (e.g. Microsoft Entra or Google Workspace); unset to hide single sign-on. */
-  TRELLIS_OIDC_ISSUER: z.string().url().optional(),
-  TRELLIS_OIDC_CLIENT_ID: z.string().min(1).optional(),
-  TRELLIS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  /** The button text for single sign-on, e.g. "Sign in with Microsoft". */
-  TRELLIS_OIDC_LABEL: z.string().min(1).default('Sign in with your organisation account'),
-  /** Emails given the facilitator role when they sign in (comma-separated): how a new instance gets its first facilitators. */
-  TRELLIS_FACILITATOR_EMAILS: z.string().optional(),
-  /** Emails given the platform-admin role when they sign in (comma-separated). */
-  TRELLIS_ADMIN_EMAILS: z.string().optional(),
-  /** argon2id memory cost in KiB (production default 19456, OWASP's minimum); tests use less. */
-  TRELLIS_ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).default(19456),
-  TRELLIS_ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
-  /** pino log level. */
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('development, test or production. Production refuses unsafe defaults.'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('TCP port the web server listens on.'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Interface the web server binds to.'),
+  DATABASE_URL: z.string().url().optional().describe('postgres://… to use a PostgreSQL server; unset to use the embedded database (PGlite).'),
+  TRELLIS_DATA_DIR: z.string().min(1).default('./data/db').describe('Folder of the embedded database (ignored when DATABASE_URL is set).'),
+  TRELLIS_LOAD_SAMPLE: booleanFromEnv.default(true).describe('Load the committed sample data (data/sample) into an empty database at start-up.'),
+  TRELLIS_SAMPLE_DIR: z.string().min(1).default('./data/sample').describe('Folder of the committed sample data.'),
+  TRELLIS_TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png').describe('Map tile URL template for Leaflet; pages still work when tiles cannot load.'),
+  TRELLIS_TILE_ATTRIBUTION: z.string().default('© OpenStreetMap contributors').describe('Attribution shown on maps for the tile source.'),
+  TRELLIS_PAGE_CACHE_MB: z.coerce.number().min(0).max(16384).default(256).describe('Memory for the page cache of public pages served to readers without a session (MB); 0 turns it off.'),
+  TRELLIS_JOBS: z.enum(['on', 'off']).default('on').describe('Background jobs (the pg-boss queue in the database): on, or off for a server that should run none.'),
+  TRELLIS_PUBLIC_URL: z.string().url().optional().describe('Address of this site as readers reach it, for links in emails and the OpenID Connect redirect.'),
+  TRELLIS_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional().describe('Secret for signing cookies (CSRF). At least 32 characters; required in production.'),
+  TRELLIS_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120).describe('A session ends after this many minutes without a request.'),
+  TRELLIS_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12).describe('A session ends this many hours after sign-in, however active.'),
+  TRELLIS_SMTP_URL: z.string().url().optional().describe('smtp://user:pass@host:587 or smtps://…; unset to keep emails in the outbox table only.'),
+  TRELLIS_MAIL_FROM: z.string().min(3).default('Trellis <no-reply@trellis.localhost>').describe('Sender of Trellis emails.'),
+  TRELLIS_DEV_OUTBOX: booleanFromEnv.optional().describe('Show the email outbox at /dev/outbox (development only; refused in production).'),
+  TRELLIS_OIDC_ISSUER: z.string().url().optional().describe('OpenID Connect issuer URL (e.g. Microsoft Entra or Google Workspace); unset to hide single sign-on.'),
+  TRELLIS_OIDC_CLIENT_ID: z.string().min(1).optional().describe('Client ID registered with the OpenID Connect provider.'),
+  TRELLIS_OIDC_CLIENT_SECRET: z.string().min(1).optional().describe('Client secret registered with the OpenID Connect provider (required when TRELLIS_OIDC_ISSUER is set in production).'),
+  TRELLIS_OIDC_LABEL: z.string().min(1).default('Sign in with your organisation account').describe('The button text for single sign-on, e.g. "Sign in with Microsoft".'),
+  TRELLIS_FACILITATOR_EMAILS: z.string().optional().describe('Emails given the facilitator role when they sign in (comma-separated): how a new instance gets its first facilitators.'),
+  TRELLIS_ADMIN_EMAILS: z.string().optional().describe('Emails given the platform-admin role when they sign in (comma-separated).'),
+  TRELLIS_ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).default(19456).describe('argon2id memory cost in KiB (production default 19456, OWASP\'s minimum); tests use less.'),
+  TRELLIS_ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2).describe('argon2id time cost (iterations) for password hashing.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, type Database } from '../db/client';
+import { BackupError, backupDatabase, redactUrl, restoreDatabase, type BackupTarget } from '../db/backup';
 import { AccountRepository } from '../db/repositories/account.repository';
 import { ImportError, type Progress } from '../importers/csv-source';
 import type { ImportOptions, ImportResult } from '../importers/csv-import';
@@ -9,7 +10,9 @@ import { importGias } from '../importers/gias.importer';
 import { importGiasGroups } from '../importers/gias-groups.importer';
 import { importGiasLinks } from '../importers/gias-links.importer';
 import { importMeasures } from '../importers/measures.importer';
-import { importCensus } from '../importers/census.importer';
+import { importCensus, type CensusImportResult } from '../importers/census.importer';
+import { importGiasNational } from '../importers/gias-national.importer';
+import { importAbsenceNational } from '../importers/absence-national.importer';
 import { loadSample } from '../importers/sample';
 import { MODEL_IDS, type ModelId } from '../domain/similarity/models';
 import { FamiliesService } from '../modules/families/families.service';
@@ -20,13 +23,20 @@ Commands:
   import gias <file.csv>          GIAS "edubasealldata" establishments extract (upsert by URN)
   import gias-links <file.csv>    GIAS establishment links (predecessor, successor …)
   import gias-groups <file.csv>   GIAS groups: trusts, federations, sponsors ("allgroupsdata")
-  import census <file.csv>        DfE school-level census ("Schools, pupils and their characteristics"): FSM %, EAL %, headcount
+  import gias-national <file.csv> the national list of open establishments (snake_case columns; Welsh ones left out)
+  import census <file.csv>        DfE school-level census ("Schools, pupils and their characteristics"): FSM %, EAL %, headcount;
+                                  fills the areas (LA, district, region, urban/rural, trust) GIAS left empty
+  import absence-national <file.csv>  national school-level absence, 2024/25: overall and persistent absence
   import measures <folder>        DfE measure files with their datamap.csv (absence, workforce, KS4, similar-school inputs)
   import sample                   everything in data/sample (what npm start loads into an empty database)
   families rebuild [--model m]    recompute and store families (dfe-primary, dfe-secondary, fbit-pupil; all by default)
   users grant <email> <role>      give a person a platform role: facilitator or platform-admin
   users revoke <email> <role>     take a platform role away
   migrate                         apply database migrations and exit
+  backup <file>                   back up the database: PostgreSQL with pg_dump (custom format); the embedded
+                                  database as a gzipped copy of its data directory (stop the server first)
+  restore <file> [--force]        restore a backup into the database; refused when the database holds data,
+                                  unless --force (the message lists what would be replaced)
 
 The database is DATABASE_URL when set, otherwise the embedded database in TRELLIS_DATA_DIR (default ./data/db).
 Every import is one transaction: a file with any bad row changes nothing, and the problems are listed by line.`;
@@ -78,6 +88,11 @@ async function runCsv(
     const result = await run(database, file, { onProgress: progress.update });
     progress.stop();
     console.log(`Imported ${result.rows} rows from ${file} (${result.encoding}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    if (result.skipped) console.log(`Left out ${result.skipped.rows} rows: ${result.skipped.reason}.`);
+    const census = result as Partial<CensusImportResult>;
+    if (census.establishmentsPlaced !== undefined) {
+      console.log(`Filled the areas of ${census.establishmentsPlaced} establishments in the directory from the census, and of ${census.establishmentsPlacedByLa ?? 0} opened since from their local authority.`);
+    }
   } finally {
     progress.stop();
   }
@@ -117,6 +132,26 @@ async function usersCommand(database: Database, action: string | undefined, emai
   return 0;
 }
 
+async function backupCommand(command: 'backup' | 'restore', target: BackupTarget, args: string[]): Promise<number> {
+  const force = args.includes('--force');
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) throw new UsageError(`Give the backup file: npm run trellis -- ${command} <file>${command === 'restore' ? ' [--force]' : ''}`);
+  const where = target.kind === 'pglite' ? `the embedded database in ${target.dataDir}` : `PostgreSQL ${redactUrl(target.url)}`;
+  const started = Date.now();
+  const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+  if (command === 'backup') {
+    const result = await backupDatabase(target, file);
+    console.log(`Backed up ${where} to ${result.file} (${(result.bytes / 1e6).toFixed(1)} MB, ${result.format}) in ${seconds()} s.`);
+    return 0;
+  }
+  const result = await restoreDatabase(target, file, { force });
+  console.log(`Restored ${file} into ${where} in ${seconds()} s.`);
+  if (result.replaced.length) console.log(`It replaced ${result.replaced.reduce((n, t) => n + t.rows, 0).toLocaleString('en-GB')} rows in ${result.replaced.length} tables.`);
+  if (result.previousDataDir) console.log(`The replaced data directory is kept at ${result.previousDataDir}: delete it when you no longer need it.`);
+  console.log('Migrations newer than the backup are applied when the server next starts (or run: npm run trellis -- migrate).');
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, kind, target] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -124,6 +159,19 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
+  if (command === 'backup' || command === 'restore') {
+    // Neither opens the database through the app: a restore must not migrate or hold the target open first.
+    const target: BackupTarget = config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.TRELLIS_DATA_DIR };
+    try {
+      return await backupCommand(command, target, argv.slice(1));
+    } catch (error) {
+      if (error instanceof BackupError || error instanceof UsageError) {
+        console.error(error.message);
+        return error instanceof UsageError ? 2 : 1;
+      }
+      throw error;
+    }
+  }
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.TRELLIS_DATA_DIR });
   try {
     if (command === 'migrate') {
@@ -144,6 +192,13 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'gias-groups':
         await runCsv(database, 'gias-groups', target, importGiasGroups);
+        break;
+      case 'gias-national':
+        await runCsv(database, 'gias-national', target, importGiasNational);
+        await familiesCommand(database, 'rebuild', []);
+        break;
+      case 'absence-national':
+        await runCsv(database, 'absence-national', target, importAbsenceNational);
         break;
       case 'census':
         await runCsv(database, 'census', target, importCensus);

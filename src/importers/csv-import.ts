@@ -22,8 +22,11 @@ export interface ImportOptions {
 }
 
 export interface ImportResult {
+  /** Rows written. */
   rows: number;
   encoding: string;
+  /** Valid rows the importer leaves out on purpose (see the spec's `skip`), with the reason. */
+  skipped?: { rows: number; reason: string };
 }
 
 export interface CsvImportSpec<Shape extends z.ZodRawShape, Rec> {
@@ -37,6 +40,8 @@ export interface CsvImportSpec<Shape extends z.ZodRawShape, Rec> {
   /** A key that must be unique in the file, with the column to name when it is not. */
   uniqueKey?: { column: string; of: (rec: Rec) => string | number };
   write: (tx: Db, batch: readonly Rec[]) => Promise<void>;
+  /** Valid rows that are left out on purpose (not problems): counted and reported with the reason. */
+  skip?: { when: (rec: Rec) => boolean; reason: string };
   /** Runs in the same transaction after the last batch. */
   finish?: (tx: Db) => Promise<void>;
 }
@@ -62,6 +67,7 @@ export async function runCsvImport<Shape extends z.ZodRawShape, Rec>(
     const result = await withDetectedEncoding(async (encoding) => {
       let bytesRead = 0;
       let rows = 0;
+      let skipped = 0;
       let problemCount = 0;
       const problems: RowProblem[] = [];
       const addProblem = (p: RowProblem) => {
@@ -110,6 +116,10 @@ export async function runCsvImport<Shape extends z.ZodRawShape, Rec>(
             }
             seen.set(key, record.line);
           }
+          if (spec.skip?.when(rec)) {
+            skipped += 1;
+            continue;
+          }
           rows += 1;
           batch.push(rec);
           if (batch.length >= batchSize) await flush();
@@ -123,14 +133,25 @@ export async function runCsvImport<Shape extends z.ZodRawShape, Rec>(
             problemCount,
           );
         }
-        if (rows === 0) throw new ImportError(`The file has a header row but no ${spec.noun}; nothing was imported.`);
+        if (rows === 0) {
+          throw new ImportError(
+            skipped > 0
+              ? `The file has no ${spec.noun} to import: all ${skipped} were left out (${spec.skip!.reason}); nothing was imported.`
+              : `The file has a header row but no ${spec.noun}; nothing was imported.`,
+          );
+        }
         await flush();
         await spec.finish?.(tx);
       });
       options.onProgress?.({ bytesRead: totalBytes, totalBytes, rows });
-      return { rows, encoding };
+      return spec.skip && skipped > 0 ? { rows, encoding, skipped: { rows: skipped, reason: spec.skip.reason } } : { rows, encoding };
     });
-    await writer.finishRun(runId, 'succeeded', result.rows, `encoding ${result.encoding}`);
+    await writer.finishRun(
+      runId,
+      'succeeded',
+      result.rows,
+      `encoding ${result.encoding}${result.skipped ? `; ${result.skipped.rows} rows left out: ${result.skipped.reason}` : ''}`,
+    );
     return result;
   } catch (error) {
     await writer.finishRun(runId, 'failed', null, error instanceof ImportError ? error.report() : String(error));

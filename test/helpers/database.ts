@@ -11,6 +11,8 @@ import { loadSample } from '../../src/importers/sample';
 export interface TestDatabase extends Database {
   /** Row count of a table, for "nothing changed" assertions. */
   count(table: string): Promise<number>;
+  /** The PostgreSQL URL of this test database (undefined on PGlite), for tools such as pg_dump. */
+  url?: string;
 }
 
 const adminUrl = () => process.env.TRELLIS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -18,6 +20,7 @@ const adminUrl = () => process.env.TRELLIS_TEST_PG_URL ?? 'postgres://postgres@1
 export async function createTestDatabase(options: { sample?: boolean } = {}): Promise<TestDatabase> {
   let database: Database;
   let drop: (() => Promise<void>) | undefined;
+  let testUrl: string | undefined;
   if (process.env.TRELLIS_TEST_DB === 'postgres') {
     const name = `trellis_t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl() });
@@ -26,7 +29,8 @@ export async function createTestDatabase(options: { sample?: boolean } = {}): Pr
     await admin.end();
     const url = new URL(adminUrl());
     url.pathname = `/${name}`;
-    database = await openDatabase({ url: url.toString() });
+    testUrl = url.toString();
+    database = await openDatabase({ url: testUrl });
     drop = async () => {
       const c = new pg.Client({ connectionString: adminUrl() });
       await c.connect();
@@ -40,6 +44,7 @@ export async function createTestDatabase(options: { sample?: boolean } = {}): Pr
   const close = database.close;
   return {
     ...database,
+    ...(testUrl ? { url: testUrl } : {}),
     async count(table: string) {
       const { sql } = await import('drizzle-orm');
       const [row] = await database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from "${table}"`));
