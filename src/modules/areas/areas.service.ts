@@ -398,7 +398,8 @@ function buildInputs(input: {
       easting: located ? r.easting : null,
       northing: located ? r.northing : null,
       activeCollaborations: c ? c.partnerships + c.networks + c.supports + c.caseStudies : 0,
-      structural: r.trustUid != null || r.federationUid != null,
+      // A national instance knows trusts by name only (the census has no GIAS group numbers).
+      structural: r.trustUid != null || r.trustName != null || r.federationUid != null,
       rural: isRural(r.urbanRuralName),
       coastal: located ? isCoastal(input.geo.coast, r.easting!, r.northing!) : null,
       absence: own?.get('absence.overall') ?? null,
