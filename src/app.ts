@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +103,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: production,
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 256 * 1024,
+    // A reference a reader can quote from an error page and an operator can find in the logs of any server: not
+    // Fastify's per-process counter, which restarts at req-1 and repeats across servers.
+    genReqId: () => randomUUID(),
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
