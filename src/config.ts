@@ -59,6 +59,11 @@ export const ConfigSchema = z.object({
   /** argon2id memory cost in KiB (production default 19456, OWASP's minimum); tests use less. */
   TRELLIS_ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).default(19456),
   TRELLIS_ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
+  /**
+   * Turns on Prometheus metrics at /metrics, served only to `Authorization: Bearer <this token>`; unset, /metrics is
+   * not found. At least 16 characters.
+   */
+  TRELLIS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

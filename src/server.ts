@@ -25,10 +25,11 @@ async function main(): Promise<void> {
   const where = database.kind === 'pglite' ? `embedded database in ${config.TRELLIS_DATA_DIR}` : 'PostgreSQL';
   if (config.TRELLIS_LOAD_SAMPLE && (await new EstablishmentRepository(database).count()) === 0) {
     app.log.info(`empty database: loading the sample data from ${config.TRELLIS_SAMPLE_DIR}`);
-    await loadSample(database, config.TRELLIS_SAMPLE_DIR, (m) => app.log.info(m));
+    await loadSample(database, config.TRELLIS_SAMPLE_DIR, (m) => app.log.info(m), app.metrics ?? undefined);
   }
   // Reminders and other background work, from the job queue in the database (off with TRELLIS_JOBS=off).
   const jobs = config.TRELLIS_JOBS === 'off' ? null : await startJobs(database, { reminders: () => app.services.networks.sendReminders() }, { info: (m) => app.log.info(m), error: (e) => app.log.error({ err: e }, 'job queue error') });
+  if (jobs) app.metrics?.watchQueue(() => jobs.depth());
 
   let closing = false;
   const shutdown = async (signal: string) => {
