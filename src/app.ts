@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,8 @@ import { apiRoutes } from './modules/api/api.routes';
 import { directoryRoutes } from './modules/directory/directory.routes';
 import { DirectoryService } from './modules/directory/directory.service';
 import { docsRoutes } from './modules/docs/docs.routes';
-import { opsRoutes } from './modules/ops/ops.routes';
+import { Metrics } from './modules/ops/metrics';
+import { opsRoutes, requestMetrics } from './modules/ops/ops.routes';
 import { familiesRoutes } from './modules/families/families.routes';
 import { practiceRoutes } from './modules/practice/practice.routes';
 import { brokerageRoutes } from './modules/brokerage/brokerage.routes';
@@ -102,7 +104,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: production,
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 256 * 1024,
+    // A reference a reader can quote from an error page and an operator can find in the logs of any server: not
+    // Fastify's per-process counter, which restarts at req-1 and repeats across servers.
+    genReqId: () => randomUUID(),
   });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(requestMetrics, { metrics: config.TRELLIS_METRICS_TOKEN ? new Metrics() : null });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   if (deps.observeRoutes) app.addHook('onRoute', deps.observeRoutes);
@@ -137,7 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : null;
   app.decorate('config', config);
   app.decorate('devOutbox', devOutboxEnabled(config));
-  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl, (error) => app.log.error({ err: error }, 'an email could not be sent')), partnerships: new PartnershipsService(database), networks: new NetworksService(database, mailer, baseUrl), areas: new AreasService(database), accounts, organisations, oidc });
+  app.decorate('services', { directory: new DirectoryService(database), families: new FamiliesService(database, app.metrics ?? undefined), practice: new PracticeService(database, mailer, baseUrl), brokerage: new BrokerageService(database, mailer, baseUrl, (error) => app.log.error({ err: error }, 'an email could not be sent')), partnerships: new PartnershipsService(database), networks: new NetworksService(database, mailer, baseUrl), areas: new AreasService(database), accounts, organisations, oidc });
 
   const tileOrigin = originOf(config.TRELLIS_TILE_URL);
   await app.register(fastifyHelmet, {

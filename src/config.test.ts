@@ -29,6 +29,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...production, ...change })).toThrow(message);
   });
 
+  it('leaves metrics off by default and refuses a short metrics token', () => {
+    expect(loadConfig({}).TRELLIS_METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ TRELLIS_METRICS_TOKEN: 'a-long-enough-token' }).TRELLIS_METRICS_TOKEN).toBe('a-long-enough-token');
+    expect(() => loadConfig({ TRELLIS_METRICS_TOKEN: 'short' })).toThrow(/TRELLIS_METRICS_TOKEN: must be at least 16 characters/);
+  });
+
   it('names each invalid variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', TRELLIS_SESSION_SECRET: 'short' })).toThrow(/PORT[\s\S]*TRELLIS_SESSION_SECRET: must be at least 32 characters/);
   });

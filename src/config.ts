@@ -37,6 +37,7 @@ export const ConfigSchema = z.object({
   TRELLIS_ADMIN_EMAILS: z.string().optional().describe('Emails given the platform-admin role when they sign in (comma-separated).'),
   TRELLIS_ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).default(19456).describe('argon2id memory cost in KiB (production default 19456, OWASP\'s minimum); tests use less.'),
   TRELLIS_ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2).describe('argon2id time cost (iterations) for password hashing.'),
+  TRELLIS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('Turns /metrics (Prometheus format) on for requests carrying Authorization: Bearer <this token>; unset, /metrics is not found. At least 16 characters.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
 });
 

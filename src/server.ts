@@ -5,6 +5,9 @@ import { openDatabase } from './db/client';
 import { EstablishmentRepository } from './db/repositories/establishment.repository';
 import { loadSample } from './importers/sample';
 
+/** Operators expect a stopped server to be gone within this (systemd's and Kubernetes' grace periods are longer). */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 /**
  * Process entry: parse config, open (and migrate) the database, load the sample data into an empty database,
  * build the app, listen, and close gracefully on SIGTERM/SIGINT.
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
     await database.exclusive(727002, async () => {
       if ((await new EstablishmentRepository(database).count()) > 0) return;
       app.log.info(`empty database: loading the sample data from ${config.TRELLIS_SAMPLE_DIR}`);
-      await loadSample(database, config.TRELLIS_SAMPLE_DIR, (m) => app.log.info(m));
+      await loadSample(database, config.TRELLIS_SAMPLE_DIR, (m) => app.log.info(m), app.metrics ?? undefined);
     });
   }
   // Reminders and other background work, from the job queue in the database (off with TRELLIS_JOBS=off).
@@ -41,21 +44,24 @@ async function main(): Promise<void> {
       : await database.exclusive(727003, () =>
           startJobs(database, { reminders: () => app.services.networks.sendReminders() }, { info: (m) => app.log.info(m), error: (e) => app.log.error({ err: e }, 'job queue error') }),
         );
+  if (jobs) app.metrics?.watchQueue(() => jobs.depth());
 
+  // On SIGTERM (an orchestrator or systemd stopping us) or SIGINT: stop accepting connections and taking jobs at once,
+  // let requests in flight and a running job finish, then close the database they use. All within 10 s, or exit 1.
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info(`${signal}: closing`);
+    app.log.info(`${signal}: closing (no new connections; finishing requests in flight)`);
     const timer = setTimeout(() => {
-      app.log.error('did not close within 10 s; exiting');
+      app.log.error(`did not close within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting`);
       process.exit(1);
-    }, 10_000);
+    }, SHUTDOWN_DEADLINE_MS);
     timer.unref();
     try {
-      await app.close();
-      await jobs?.stop();
+      await Promise.all([app.close(), jobs?.stop()]);
       await database.close();
+      app.log.info('closed');
       process.exit(0);
     } catch (error) {
       app.log.error({ err: error }, 'error while closing');

@@ -36,6 +36,9 @@ const MATRIX: Record<string, Row> = {
   'GET /': all(200),
   'GET /health': all(200),
   'GET /ready': all(200),
+  // Metrics are off unless TRELLIS_METRICS_TOKEN is set (it is not here): not found, whoever asks. When on, a session
+  // gives no access either: only the bearer token does (src/modules/ops/ops.page.test.ts).
+  'GET /metrics': all(404),
   'GET /assets/*': all(200),
   'GET /assets/govuk/*': all(200),
   'GET /assets/leaflet/*': all(200),

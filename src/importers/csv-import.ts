@@ -12,6 +12,7 @@ import {
   type RowProblem,
 } from './csv-source';
 import { issuesToProblems } from './fields';
+import { stopwatch, type OperationTimings } from '../modules/ops/timings';
 
 export interface ImportOptions {
   onProgress?: (progress: Progress) => void;
@@ -19,6 +20,8 @@ export interface ImportOptions {
   maxProblems?: number;
   /** Rows written per statement. */
   batchSize?: number;
+  /** Told how long the import took (the app's metrics). */
+  timings?: OperationTimings | undefined;
 }
 
 export interface ImportResult {
@@ -57,6 +60,7 @@ export async function runCsvImport<Shape extends z.ZodRawShape, Rec>(
   spec: CsvImportSpec<Shape, Rec>,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
+  const elapsed = stopwatch();
   const maxProblems = options.maxProblems ?? 50;
   const batchSize = options.batchSize ?? 2000;
   const totalBytes = inputSize(input);
@@ -152,9 +156,11 @@ export async function runCsvImport<Shape extends z.ZodRawShape, Rec>(
       result.rows,
       `encoding ${result.encoding}${result.skipped ? `; ${result.skipped.rows} rows left out: ${result.skipped.reason}` : ''}`,
     );
+    options.timings?.importFinished(spec.kind, 'succeeded', elapsed());
     return result;
   } catch (error) {
     await writer.finishRun(runId, 'failed', null, error instanceof ImportError ? error.report() : String(error));
+    options.timings?.importFinished(spec.kind, 'failed', elapsed());
     throw error;
   }
 }

@@ -12,6 +12,7 @@ import {
   type SimilarityInputRecord,
 } from '../db/repositories/directory-writer.repository';
 import { ImportError, type RowProblem } from './csv-source';
+import { stopwatch, type OperationTimings } from '../modules/ops/timings';
 
 /**
  * Reader of the DfE measure files in the layout of the DfE's "Get School Improvement Insights" service
@@ -154,7 +155,19 @@ export interface MeasuresImportResult {
  * Imports every known measure file found in `dir`, in one transaction. A bad value (not a number, not a
  * suppression code) fails the whole import with its file and record number; the previous data stay as they were.
  */
-export async function importMeasures(database: Database, dir: string): Promise<MeasuresImportResult> {
+export async function importMeasures(database: Database, dir: string, options: { timings?: OperationTimings | undefined } = {}): Promise<MeasuresImportResult> {
+  const elapsed = stopwatch();
+  try {
+    const result = await readAndWriteMeasures(database, dir);
+    options.timings?.importFinished('measures', 'succeeded', elapsed());
+    return result;
+  } catch (error) {
+    options.timings?.importFinished('measures', 'failed', elapsed());
+    throw error;
+  }
+}
+
+async function readAndWriteMeasures(database: Database, dir: string): Promise<MeasuresImportResult> {
   const datamapPath = join(dir, 'datamap.csv');
   if (!existsSync(datamapPath)) {
     throw new ImportError(`${dir} has no datamap.csv: it gives the year of every field, so nothing was imported.`);

@@ -45,4 +45,16 @@ describe('the job queue (pg-boss in the database)', () => {
     expect(await service.sendReminders()).toBe(0);
     expect((await accounts.emails(50)).filter((e) => e.to.endsWith('@jobs.example')).length).toBe(1);
   }, 60_000);
+
+  it('reports the jobs waiting in each queue (the metrics\' queue depth)', async () => {
+    const queue = 'queue-depth-check';
+    await jobs.boss.createQueue(queue);
+    expect((await jobs.depth())[queue]).toBe(0);
+    await jobs.boss.send(queue, { n: 1 });
+    await jobs.boss.send(queue, { n: 2 });
+    const depth = await jobs.depth();
+    expect(depth[queue]).toBe(2);
+    expect(depth).toHaveProperty(ACTION_REMINDERS);
+    expect(Object.keys(depth).some((name) => name.startsWith('__pgboss'))).toBe(false);
+  });
 });

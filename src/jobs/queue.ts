@@ -6,6 +6,8 @@ export const ACTION_REMINDERS = 'network-action-reminders';
 
 export interface Jobs {
   boss: PgBoss;
+  /** Jobs waiting to run (created, or failed and to be retried) in each queue: the metrics' queue depth. */
+  depth(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -29,5 +31,9 @@ export async function startJobs(database: Database, handlers: { reminders: () =>
     const sent = await handlers.reminders();
     log.info(`jobs: ${sent} action reminder${sent === 1 ? '' : 's'} sent`);
   });
-  return { boss, stop: () => boss.stop({ graceful: true, wait: true, timeout: 5_000 }) };
+  const depth = async () => {
+    const queues = (await boss.getQueues()).filter((q) => !q.name.startsWith('__pgboss'));
+    return Object.fromEntries(await Promise.all(queues.map(async (q) => [q.name, await boss.getQueueSize(q.name)] as const)));
+  };
+  return { boss, depth, stop: () => boss.stop({ graceful: true, wait: true, timeout: 5_000 }) };
 }

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('log hygiene', () => {
-  it('logs no email address, password, session cookie or emailed token from a sign-up and sign-in journey', async () => {
+  it('logs no email address, password, session cookie or emailed token from a sign-up and sign-in journey, and names the request on every line', async () => {
     const email = 'private.person@school.example';
     const password = 'a very private passphrase';
     const client = new TestClient(app);
@@ -42,5 +42,7 @@ describe('log hygiene', () => {
     expect(lines.length).toBeGreaterThan(5);
     for (const secret of [email, password, session, token, 'private.person']) expect(log).not.toContain(secret);
     expect(log).toContain('/verify-email?token=[redacted]');
+    // Every line came from a request of the journey, so every line names its request.
+    for (const line of lines) expect(JSON.parse(line).reqId, line).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -24,6 +24,7 @@ import { ImportRunRepository } from '../../db/repositories/import-run.repository
 import { CaseStudyRepository } from '../../db/repositories/case-study.repository';
 import { MEASURE_THEMES } from '../../domain/practice/themes';
 import { NotFoundError } from '../../web/errors';
+import type { OperationTimings } from '../ops/timings';
 
 export interface FamilyMemberView extends MemberDetails {
   rank: number;
@@ -124,7 +125,11 @@ export class FamiliesService {
   /** Every school's inputs, for custom families, kept until the data change (checked once per call, one cheap query). */
   private allInputs: { version: number; data: Promise<InputColumns> } | null = null;
 
-  constructor(database: Database) {
+  constructor(
+    database: Database,
+    /** Told how long each model's rebuild took (the app's metrics). */
+    private readonly timings?: OperationTimings,
+  ) {
     this.families = new FamilyRepository(database);
     this.establishments = new EstablishmentRepository(database);
     this.measures = new MeasureRepository(database);
@@ -161,6 +166,7 @@ export class FamiliesService {
         scales: JSON.stringify(computed.scalesByGroup ?? { all: computed.scales }),
         milliseconds,
       });
+      this.timings?.familiesRebuilt(id, (performance.now() - started) / 1000);
       results.push({ model: id, population: computed.population, excluded: computed.excluded.length, milliseconds });
     }
     return results;
