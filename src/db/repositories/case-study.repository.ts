@@ -80,6 +80,18 @@ export interface PracticeSearch {
 export const COUNT_CAP = 1000;
 /** Best match ranks at most this many of the most recent matches. */
 export const RANK_CANDIDATES = 1000;
+/**
+ * The most recent matches are read in slices of publication time, newest first: a slice is read only while the newer
+ * ones hold fewer matches than needed (a one-time filter on their counts), and the needed number is then taken from
+ * all slices read, in order. A common word costs the matches of the last few months, not all of them. Exact whatever
+ * the slices' bounds; they only change the speed.
+ */
+const RECENT_SLICES = [
+  sql`(cs.published_at >= now() - interval '90 days' or cs.published_at is null)`,
+  sql`cs.published_at < now() - interval '90 days' and cs.published_at >= now() - interval '1 year'`,
+  sql`cs.published_at < now() - interval '1 year' and cs.published_at >= now() - interval '3 years'`,
+  sql`cs.published_at < now() - interval '3 years'`,
+];
 /** Snippets come from this many characters of a study's body when the query matches there (ts_headline's cost grows with the text). */
 export const SNIPPET_PREFIX = 2000;
 
@@ -185,7 +197,7 @@ export class CaseStudyRepository {
    *  - `total` counts matches up to COUNT_CAP; `more` says there are more than that (the page says "more than 1,000").
    *  - Best match ranks (ts_rank_cd) the RANK_CANDIDATES most recently published matches — all of them when there are
    *    fewer: ranking every match of a common word over 100,000 studies costs hundreds of milliseconds. The same scan
-   *    of the most recent matches gives the capped count, so a search reads its matches once.
+   *    of the most recent matches (RECENT_SLICES) gives the capped count, so a search reads its matches once.
    *  - Snippets (ts_headline re-parses the text) are made only for the rows shown, from the first SNIPPET_PREFIX
    *    characters of the body when the query matches there, else from the whole body.
    */
@@ -214,13 +226,25 @@ export class CaseStudyRepository {
         ? sql`${likeOrder}, cs.published_at desc, cs.id`
         : sql`cs.published_at desc, cs.id`;
     const relevance = s.order === 'relevance' && q;
+    const scan = Math.max(COUNT_CAP + 1, RANK_CANDIDATES);
     const ctes = relevance
       ? sql`
+        ${sql.join(
+          RECENT_SLICES.map(
+            (slice, i) => sql`${sql.raw(`slice${i}`)} as materialized (
+              select cs.id, cs.search, cs.published_at from ${from}
+              where ${filter} and ${slice}
+                ${i > 0 ? sql`and (${sql.raw(Array.from({ length: i }, (_, j) => `(select count(*) from slice${j})`).join(' + '))}) < ${scan}` : sql``}
+              order by cs.published_at desc, cs.id
+              limit ${scan}
+            ),`,
+          ),
+          sql` `,
+        )}
         recent as materialized (
-          select cs.id, cs.search, cs.published_at from ${from}
-          where ${filter}
-          order by cs.published_at desc, cs.id
-          limit ${Math.max(COUNT_CAP + 1, RANK_CANDIDATES)}
+          select * from (${sql.raw(RECENT_SLICES.map((_, i) => `select * from slice${i}`).join(' union all '))}) newest
+          order by published_at desc, id
+          limit ${scan}
         ),
         counted as (select count(*)::int as n from recent),
         page as (
