@@ -8,9 +8,10 @@ import { PracticeService } from '../modules/practice/practice.service';
  * Demonstration content for a first run, clearly marked as such: case studies written for real sample schools, so
  * that search, "schools like mine" and the data pack's links to bright spots' practice have something to show.
  * The practice they describe is typical of published school case studies; the schools did not write them.
+ * (`bench/practice.ts` also builds its generated library from these texts.)
  */
 
-interface Template {
+export interface Template {
   theme: string[];
   title: (school: string) => string;
   summary: string;
@@ -22,7 +23,7 @@ interface Template {
   measures: string[];
 }
 
-const TEMPLATES: Template[] = [
+export const TEMPLATES: Template[] = [
   {
     theme: ['attendance', 'community-multi-agency'],
     title: (s) => `First-day calls and home visits at ${s}`,

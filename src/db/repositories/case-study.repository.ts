@@ -80,6 +80,20 @@ export interface PracticeSearch {
 export const COUNT_CAP = 1000;
 /** Best match ranks at most this many of the most recent matches. */
 export const RANK_CANDIDATES = 1000;
+/**
+ * The most recent matches are read in slices of publication time, newest first: a slice is read only while the newer
+ * ones hold fewer matches than needed (a one-time filter on their counts), and the needed number is then taken from
+ * all slices read, in order. A common word costs the matches of the last few months, not all of them. Exact whatever
+ * the slices' bounds; they only change the speed.
+ */
+const RECENT_SLICES = [
+  sql`(cs.published_at >= now() - interval '90 days' or cs.published_at is null)`,
+  sql`cs.published_at < now() - interval '90 days' and cs.published_at >= now() - interval '1 year'`,
+  sql`cs.published_at < now() - interval '1 year' and cs.published_at >= now() - interval '3 years'`,
+  sql`cs.published_at < now() - interval '3 years'`,
+];
+/** Snippets come from this many characters of a study's body when the query matches there (ts_headline's cost grows with the text). */
+export const SNIPPET_PREFIX = 2000;
 
 const SUMMARY = sql.raw(`
   cs.id, cs.title, cs.summary, o.name as "organisationName", o.kind as "organisationKind", e.region_name as "regionName",
@@ -177,17 +191,32 @@ export class CaseStudyRepository {
     return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }));
   }
 
-  /** Published studies matching a search; drafts and withdrawn studies never appear here. */
-  async search(s: PracticeSearch): Promise<{ total: number; rows: CaseStudySummary[] }> {
+  /**
+   * Published studies matching a search; drafts and withdrawn studies never appear here. One statement (PGlite costs
+   * about 2 ms a round trip): the count, the page and its snippets.
+   *  - `total` counts matches up to COUNT_CAP; `more` says there are more than that (the page says "more than 1,000").
+   *  - Best match ranks (ts_rank_cd) the RANK_CANDIDATES most recently published matches — all of them when there are
+   *    fewer: ranking every match of a common word over 100,000 studies costs hundreds of milliseconds. The same scan
+   *    of the most recent matches (RECENT_SLICES) gives the capped count, so a search reads its matches once.
+   *  - Snippets (ts_headline re-parses the text) are made only for the rows shown, from the first SNIPPET_PREFIX
+   *    characters of the body when the query matches there, else from the whole body.
+   */
+  async search(s: PracticeSearch): Promise<{ total: number; more: boolean; rows: CaseStudySummary[] }> {
     const where: SQL[] = [sql`cs.status = 'published'`];
     if (!s.includeMembersOnly) where.push(sql`cs.visibility = 'public'`);
     const q = s.query.trim();
-    if (q) where.push(sql`cs.search @@ websearch_to_tsquery('english', ${q})`);
+    const tsquery = sql`websearch_to_tsquery('english', ${q})`;
+    if (q) where.push(sql`cs.search @@ ${tsquery}`);
     if (s.themes.length) where.push(sql`cs.themes && ${sql.param(s.themes)}::text[]`);
     if (s.phases.length) where.push(sql`cs.phases && ${sql.param(s.phases)}::text[]`);
     if (s.regions.length) where.push(sql`e.region_code in ${s.regions}`);
     if (s.organisationKinds.length) where.push(sql`o.kind in ${s.organisationKinds}`);
     if (s.year !== null) where.push(sql`extract(year from cs.published_at) = ${s.year}`);
+    const filter = sql.join(where, sql` and `);
+    // Matching needs the organisation or the school only for those filters (every study has one organisation).
+    const from = sql`case_studies cs
+      ${s.organisationKinds.length ? sql`join organisations o on o.id = cs.organisation_id` : sql``}
+      ${s.regions.length ? sql`join establishments e on e.urn = cs.urn` : sql``}`;
     const likeOrder =
       s.likeUrns && s.likeUrns.length
         ? sql`coalesce(array_position(${sql.param(s.likeUrns)}::int[], cs.urn), 100000)`
@@ -195,45 +224,64 @@ export class CaseStudyRepository {
     const order =
       s.order === 'like-mine'
         ? sql`${likeOrder}, cs.published_at desc, cs.id`
-        : s.order === 'newest' || !q
-          ? sql`cs.published_at desc, cs.id`
-          : sql`ts_rank_cd(cs.search, websearch_to_tsquery('english', ${q})) desc, cs.published_at desc, cs.id`;
-    // Best match ranks the RANK_CANDIDATES most recently published matches (all of them when there are fewer): ranking
-    // every match of a common word over 100,000 studies costs hundreds of milliseconds, this costs tens.
-    // Snippets (ts_headline re-parses the text) are made only for the rows shown.
+        : sql`cs.published_at desc, cs.id`;
     const relevance = s.order === 'relevance' && q;
-    const page = relevance
+    const scan = Math.max(COUNT_CAP + 1, RANK_CANDIDATES);
+    const ctes = relevance
       ? sql`
-        candidates as (
-          select cs.id, cs.search, cs.published_at from ${FROM}
-          where ${sql.join(where, sql` and `)}
-          order by cs.published_at desc, cs.id
-          limit ${RANK_CANDIDATES}
+        ${sql.join(
+          RECENT_SLICES.map(
+            (slice, i) => sql`${sql.raw(`slice${i}`)} as materialized (
+              select cs.id, cs.search, cs.published_at from ${from}
+              where ${filter} and ${slice}
+                ${i > 0 ? sql`and (${sql.raw(Array.from({ length: i }, (_, j) => `(select count(*) from slice${j})`).join(' + '))}) < ${scan}` : sql``}
+              order by cs.published_at desc, cs.id
+              limit ${scan}
+            ),`,
+          ),
+          sql` `,
+        )}
+        recent as materialized (
+          select * from (${sql.raw(RECENT_SLICES.map((_, i) => `select * from slice${i}`).join(' union all '))}) newest
+          order by published_at desc, id
+          limit ${scan}
         ),
+        counted as (select count(*)::int as n from recent),
         page as (
-          select id, row_number() over (order by ts_rank_cd(search, websearch_to_tsquery('english', ${q})) desc, published_at desc, id) as position
-          from candidates
+          select id, row_number() over (order by ts_rank_cd(search, ${tsquery}) desc, published_at desc, id) as position
+          from (select * from recent order by published_at desc, id limit ${RANK_CANDIDATES}) candidates
           order by position
           limit ${s.limit} offset ${s.offset}
         )`
       : sql`
+        counted as (select count(*)::int as n from (select 1 from ${from} where ${filter} limit ${COUNT_CAP + 1}) capped),
         page as (
-          select cs.id, row_number() over (order by ${order}) as position from ${FROM}
-          where ${sql.join(where, sql` and `)}
+          select cs.id, row_number() over (order by ${order}) as position from ${from}
+          where ${filter}
           order by ${order}
           limit ${s.limit} offset ${s.offset}
         )`;
-    const rows = await this.database.rows<CaseStudySummary>(sql`
-      with ${page}
-      select ${SUMMARY},
-        ${q ? sql`ts_headline('english', cs.summary || ' ' || cs.challenge || ' ' || cs.approach || ' ' || cs.impact, websearch_to_tsquery('english', ${q}),
-          'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')` : sql`null`} as snippet
-      from page join ${FROM} on cs.id = page.id
-      order by page.position`);
-    // Counting every match of a common word is slow and nobody pages that far: count up to COUNT_CAP, then say "more than".
-    const [count] = await this.database.rows<{ n: number }>(sql`
-      select count(*)::int as n from (select 1 from ${FROM} where ${sql.join(where, sql` and `)} limit ${COUNT_CAP + 1}) capped`);
-    return { total: count?.n ?? 0, rows: rows.map(dated) };
+    const body = sql`cs.summary || ' ' || cs.challenge || ' ' || cs.approach || ' ' || cs.impact`;
+    const options = `StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+    const snippet = q
+      ? sql`case when strpos(h.prefix, '<mark>') > 0 or length(${body}) <= ${SNIPPET_PREFIX} then h.prefix
+                 else ts_headline('english', ${body}, ${tsquery}, ${options}) end`
+      : sql`null`;
+    const rows = await this.database.rows<CaseStudySummary & { total: number }>(sql`
+      with ${ctes}
+      select counted.n as total, p.*
+      from counted left join lateral (
+        select ${SUMMARY}, ${snippet} as snippet, page.position
+        from page join ${FROM} on cs.id = page.id
+        ${q ? sql`cross join lateral (select ts_headline('english', left(${body}, ${SNIPPET_PREFIX}), ${tsquery}, ${options}) as prefix) h` : sql``}
+      ) p on true
+      order by p.position`);
+    const counted = rows[0]?.total ?? 0;
+    return {
+      total: Math.min(counted, COUNT_CAP),
+      more: counted > COUNT_CAP,
+      rows: rows.filter((r) => r.id !== null).map(({ total: _, position: __, ...r }: CaseStudySummary & { total: number; position?: number }) => dated(r)),
+    };
   }
 
   /** Studies the person writes or can manage: drafts and everything else, newest first. */

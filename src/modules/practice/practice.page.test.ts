@@ -1,3 +1,4 @@
+import { seedCaseStudies } from '../../../bench/practice';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, textOf, type TestApp } from '../../../test/helpers/app';
@@ -227,5 +228,16 @@ describe('the case-study workflow', () => {
     await author.post(`${draft.location!}/submit`, {});
     await author.get(draft.location!);
     expect((await author.post(`${draft.location!}/publish`, {})).status).toBe(403);
+  });
+});
+
+describe('a search matching more than the count cap', () => {
+  it('says "More than 1,000 case studies" (not 1,001), pages only through the counted ones, and the API says more', async () => {
+    await seedCaseStudies(t.database, 1_500, 'recombined');
+    const page = await new TestClient(t.app).get('/practice?q=pupils&order=newest');
+    expect(textOf(page.html.querySelector('#results h2'))).toBe('More than 1,000 case studies');
+    const api = (await t.app.inject({ url: '/api/v1/case-studies?q=pupils' })).json();
+    expect(api).toMatchObject({ total: 1000, more: true });
+    expect((await t.app.inject({ url: '/api/v1/case-studies?q=attendance&theme=attendance' })).json().more).toBe(false);
   });
 });

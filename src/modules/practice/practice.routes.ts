@@ -282,11 +282,11 @@ ${entries}
     '/api/v1/case-studies',
     {
       config: { pageCache: true },
-      schema: { tags: ['practice'], summary: 'Published case studies (public ones), searchable', querystring: PracticeQuery, response: { 200: z.object({ total: z.number().int(), caseStudies: z.array(caseStudySummary) }) } },
+      schema: { tags: ['practice'], summary: 'Published case studies (public ones), searchable', querystring: PracticeQuery, response: { 200: z.object({ total: z.number().int().describe('Matches, counted up to 1,000'), more: z.boolean().describe('More than `total` match'), caseStudies: z.array(caseStudySummary) }) } },
     },
     async (request) => {
       const result = await practice.search({ kind: 'anonymous' }, request.query, null);
-      return { total: result.total, caseStudies: result.rows.map(exportRow) };
+      return { total: result.total, more: result.more, caseStudies: result.rows.map(exportRow) };
     },
   );
 }
