@@ -132,7 +132,8 @@ export class AreaRepository {
 
   /**
    * Changes when anything the view counts changes: memberships, activities, meetings, supports, published studies,
-   * offers. Counts catch deletions; maximum timestamps catch edits. One round trip.
+   * offers. Counts catch deletions; maximum timestamps catch edits (a study is never deleted: publishing or withdrawing
+   * it moves its updated_at). One round trip of index probes and counts of small tables.
    */
   async collaborationVersion(): Promise<string> {
     const [row] = await this.database.rows<{ v: string }>(sql`
@@ -140,7 +141,7 @@ export class AreaRepository {
         (select count(*) from partnership_members), (select count(*) from partnership_activities), (select max(created_at) from partnership_activities),
         (select count(*) from network_members), (select count(*) from network_meetings), (select max(created_at) from network_meetings),
         (select count(*) from supports), (select max(coalesce(closed_at, created_at)) from supports),
-        (select count(*) from case_studies where status = 'published'), (select max(updated_at) from case_studies),
+        (select max(updated_at) from case_studies),
         (select count(*) from offers), (select max(updated_at) from offers),
         (select count(*) from organisations), current_date) as v`);
     return row!.v;

@@ -56,6 +56,8 @@ export const caseStudies = pgTable(
     index('case_studies_status').on(t.status, t.publishedAt),
     index('case_studies_organisation').on(t.organisationId),
     index('case_studies_urn').on(t.urn),
+    // max(updated_at) versions the page cache and the area view: one index probe, not a scan of every study.
+    index('case_studies_updated').on(t.updatedAt),
     // Filters by theme and phase combine with the text index (bitmap AND) instead of scanning.
     index('case_studies_themes').using('gin', t.themes).with({ fastupdate: false }),
     index('case_studies_phases').using('gin', t.phases).with({ fastupdate: false }),

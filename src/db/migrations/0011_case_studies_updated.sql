@@ -1,0 +1,1 @@
+CREATE INDEX "case_studies_updated" ON "case_studies" USING btree ("updated_at");
