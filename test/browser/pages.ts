@@ -37,7 +37,7 @@ export class SchoolPage {
     await this.page.waitForLoadState('domcontentloaded');
   }
   async openLocalAuthority() {
-    await this.page.locator('.govuk-summary-list a[href^="/local-authorities/"]').first().click();
+    await this.page.locator('.govuk-summary-list a[href^="/areas/"]').first().click(); // local-authority pages are area pages
     await this.page.waitForLoadState('domcontentloaded');
   }
 }
