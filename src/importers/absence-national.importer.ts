@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Database } from '../db/client';
-import { DirectoryWriter, type MeasureValueRecord } from '../db/repositories/directory-writer.repository';
-import { parsePublishedValue } from '../domain/measures/values';
+import type { MeasureValueRecord } from '../db/repositories/directory-writer.repository';
 import type { CsvInput } from './csv-source';
 import { runCsvImport, type ImportOptions, type ImportResult } from './csv-import';
+import { publishedPercentCell, urnText } from './fields';
+import { schoolMeasureValue, schoolMeasureWriter } from './school-measures';
 
 /**
  * Reader of the national school-level absence file (shared/data/national/absence-2024-25.csv: one row per school,
@@ -23,31 +24,16 @@ export const ABSENCE_NATIONAL_COLUMNS = {
   overall: 'sess_overall_percent',
 } as const;
 
-const percent = z
-  .string()
-  .transform((s, ctx) => {
-    const parsed = parsePublishedValue(s);
-    if (parsed.kind === 'invalid') {
-      ctx.addIssue({ code: 'custom', message: parsed.reason });
-      return z.NEVER;
-    }
-    return parsed.kind === 'value' ? { value: parsed.value, status: null } : { value: null, status: parsed.status };
-  })
-  .refine((v) => v.value === null || (v.value >= 0 && v.value <= 100), { message: 'is not a percentage between 0 and 100' });
-
 const AbsenceRow = z.object({
-  [ABSENCE_NATIONAL_COLUMNS.urn]: z
-    .string()
-    .transform((s) => s.trim())
-    .refine((s) => /^\d{6}$/.test(s), { message: 'is not a 6-digit URN' }),
-  [ABSENCE_NATIONAL_COLUMNS.persistent]: percent,
-  [ABSENCE_NATIONAL_COLUMNS.overall]: percent,
+  [ABSENCE_NATIONAL_COLUMNS.urn]: urnText,
+  [ABSENCE_NATIONAL_COLUMNS.persistent]: publishedPercentCell,
+  [ABSENCE_NATIONAL_COLUMNS.overall]: publishedPercentCell,
 });
 
 type AbsenceRecord = { urn: string; values: MeasureValueRecord[] };
 
 export function importAbsenceNational(database: Database, input: CsvInput, options: ImportOptions = {}): Promise<ImportResult> {
-  let catalogueWritten = false;
+  const writeValues = schoolMeasureWriter();
   return runCsvImport(
     database,
     input,
@@ -58,31 +44,14 @@ export function importAbsenceNational(database: Database, input: CsvInput, optio
       row: AbsenceRow,
       toRecord: (r): AbsenceRecord => {
         const urn = r[ABSENCE_NATIONAL_COLUMNS.urn];
-        const value = (measure: string, v: { value: number | null; status: string | null }): MeasureValueRecord => ({
-          entityType: 'school',
-          entityCode: urn,
-          measure,
-          breakdown: 'all',
-          year: ABSENCE_NATIONAL_YEAR,
-          value: v.value,
-          status: v.status,
-        });
+        const value = (measure: string, cell: { value: number | null; status: string | null }) => schoolMeasureValue(urn, ABSENCE_NATIONAL_YEAR, measure, cell);
         return {
           urn,
           values: [value('absence.overall', r[ABSENCE_NATIONAL_COLUMNS.overall]), value('absence.persistent', r[ABSENCE_NATIONAL_COLUMNS.persistent])],
         };
       },
       uniqueKey: { column: ABSENCE_NATIONAL_COLUMNS.urn, of: (r) => r.urn },
-      write: async (tx, batch) => {
-        if (!catalogueWritten) {
-          await DirectoryWriter.upsertMeasureCatalogue(tx);
-          catalogueWritten = true;
-        }
-        await DirectoryWriter.upsertMeasureValues(
-          tx,
-          batch.flatMap((r) => r.values),
-        );
-      },
+      write: (tx, batch) => writeValues(tx, batch.flatMap((r) => r.values)),
     },
     options,
   );

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { Database, Db } from '../db/client';
 import { GIAS_LETTER_BY_REGION, UNITARY_SINCE_APRIL_2023 } from '../domain/areas/codes';
 import { DirectoryWriter, type MeasureValueRecord } from '../db/repositories/directory-writer.repository';
-import { parsePublishedValue } from '../domain/measures/values';
 import type { CsvInput } from './csv-source';
+import { optionalText, publishedCell, publishedPercentCell, urnText } from './fields';
+import { schoolMeasureValue, schoolMeasureWriter } from './school-measures';
 import { runCsvImport, type ImportOptions, type ImportResult } from './csv-import';
-import { optionalText } from './fields';
 
 /**
  * Reader of the DfE's school-level census file ("Schools, pupils and their characteristics", Explore Education
@@ -44,19 +44,6 @@ const gssCode = (what: string) =>
     .transform((s) => (s === null || /^unknown$/i.test(s) || s === 'z' ? null : s))
     .refine((s) => s === null || /^[EWSN]\d{8}$/.test(s), { message: `is not a GSS ${what} code such as E09000007` });
 const areaText = (max: number) => optionalText(max).transform((s) => (s === null || /^unknown$/i.test(s) || s === 'z' ? null : s));
-const published = (column: string) =>
-  z.string().transform((s, ctx) => {
-    const parsed = parsePublishedValue(s);
-    if (parsed.kind === 'invalid') {
-      ctx.addIssue({ code: 'custom', message: `${parsed.reason} (${column})` });
-      return z.NEVER;
-    }
-    return parsed.kind === 'value' ? { value: parsed.value, status: null } : { value: null, status: parsed.status };
-  });
-
-const percent = (column: string) =>
-  published(column).refine((v) => v.value === null || (v.value >= 0 && v.value <= 100), { message: 'is not a percentage between 0 and 100' });
-
 const CensusRow = z.object({
   [CENSUS_COLUMNS.timePeriod]: z
     .string()
@@ -65,15 +52,12 @@ const CensusRow = z.object({
       message: 'is not an academic year written like 202223',
     })
     .transform((s) => Number(s.slice(0, 4))),
-  [CENSUS_COLUMNS.urn]: z
-    .string()
-    .transform((s) => s.trim())
-    .refine((s) => /^\d{6}$/.test(s), { message: 'is not a 6-digit URN' }),
-  [CENSUS_COLUMNS.pupils]: published(CENSUS_COLUMNS.pupils).refine((v) => v.value === null || (Number.isInteger(v.value) && v.value >= 0), {
+  [CENSUS_COLUMNS.urn]: urnText,
+  [CENSUS_COLUMNS.pupils]: publishedCell.refine((v) => v.value === null || (Number.isInteger(v.value) && v.value >= 0), {
     message: 'is not a whole number of pupils',
   }),
-  [CENSUS_COLUMNS.fsm]: percent(CENSUS_COLUMNS.fsm),
-  [CENSUS_COLUMNS.eal]: percent(CENSUS_COLUMNS.eal),
+  [CENSUS_COLUMNS.fsm]: publishedPercentCell,
+  [CENSUS_COLUMNS.eal]: publishedPercentCell,
   [CENSUS_AREA_COLUMNS.gssLaCode]: gssCode('LA'),
   [CENSUS_AREA_COLUMNS.regionCode]: gssCode('region').refine((s) => s === null || GIAS_LETTER_BY_REGION[s] !== undefined, {
     message: 'is not the code of one of England’s nine regions (E12000001 to E12000009)',
@@ -176,7 +160,7 @@ export interface CensusImportResult extends ImportResult {
 }
 
 export async function importCensus(database: Database, input: CsvInput, options: ImportOptions = {}): Promise<CensusImportResult> {
-  let catalogueWritten = false;
+  const writeValues = schoolMeasureWriter();
   let placed = 0;
   let placedByLa = 0;
   const result = await runCsvImport(
@@ -190,15 +174,7 @@ export async function importCensus(database: Database, input: CsvInput, options:
       toRecord: (r): CensusRecord => {
         const year = r[CENSUS_COLUMNS.timePeriod];
         const urn = r[CENSUS_COLUMNS.urn];
-        const value = (measure: string, v: { value: number | null; status: string | null }): MeasureValueRecord => ({
-          entityType: 'school',
-          entityCode: urn,
-          measure,
-          breakdown: 'all',
-          year,
-          value: v.value,
-          status: v.status,
-        });
+        const value = (measure: string, cell: { value: number | null; status: string | null }) => schoolMeasureValue(urn, year, measure, cell);
         return {
           urn,
           values: [value('census.fsm', r[CENSUS_COLUMNS.fsm]), value('census.eal', r[CENSUS_COLUMNS.eal]), value('census.pupils', r[CENSUS_COLUMNS.pupils])],
@@ -207,11 +183,7 @@ export async function importCensus(database: Database, input: CsvInput, options:
       },
       uniqueKey: { column: CENSUS_COLUMNS.urn, of: (r) => r.urn },
       write: async (tx, batch) => {
-        if (!catalogueWritten) {
-          await DirectoryWriter.upsertMeasureCatalogue(tx);
-          catalogueWritten = true;
-        }
-        await DirectoryWriter.upsertMeasureValues(
+        await writeValues(
           tx,
           batch.flatMap((r) => r.values),
         );

@@ -61,3 +61,22 @@ export function issuesToProblems(line: number, error: z.ZodError): { line: numbe
     return column === undefined ? { line, message: issue.message } : { line, column, message: issue.message };
   });
 }
+
+/** A published cell kept with its reason when missing: `{ value }`, or `{ value: null, status: "Not applicable" }`. */
+export const publishedCell = z.string().transform((s, ctx) => {
+  const parsed = parsePublishedValue(s);
+  if (parsed.kind === 'invalid') {
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.kind === 'value' ? { value: parsed.value, status: null } : { value: null, status: parsed.status };
+});
+
+/** A published percentage (0–100), kept with its reason when missing. */
+export const publishedPercentCell = publishedCell.refine((v) => v.value === null || (v.value >= 0 && v.value <= 100), { message: 'is not a percentage between 0 and 100' });
+
+/** A URN as text: six digits, spaces trimmed. */
+export const urnText = z
+  .string()
+  .transform((s) => s.trim())
+  .refine((s) => /^\d{6}$/.test(s), { message: 'is not a 6-digit URN' });
