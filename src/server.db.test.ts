@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchPostgres } from '../test/helpers/database';
+import { freePort } from '../test/helpers/net';
 
 /**
  * Graceful shutdown of the real server process (src/server.ts, as `npm start` runs it, on a fresh database with the
@@ -21,16 +22,6 @@ let dropDatabase: (() => Promise<void>) | undefined;
 const logLines: { msg?: string; time?: number; req?: { url?: string } }[] = [];
 let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,7 +51,11 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'trellis-shutdown-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', TRELLIS_DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'info', TRELLIS_LOAD_SAMPLE: 'true', TRELLIS_JOBS: 'on' };
   delete env.DATABASE_URL;
-  if (process.env.TRELLIS_TEST_DB === 'postgres') env.DATABASE_URL = await freshPostgresDatabase();
+  if (process.env.TRELLIS_TEST_DB === 'postgres') {
+    const scratch = await scratchPostgres('trellis_shutdown');
+    env.DATABASE_URL = scratch.url;
+    dropDatabase = scratch.drop;
+  }
   child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   // 'close', not 'exit': it comes after the last of standard output has been read.
   exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal, at: Date.now() })));
@@ -82,21 +77,6 @@ afterAll(async () => {
   await dropDatabase?.();
 });
 
-async function freshPostgresDatabase(): Promise<string> {
-  const adminUrl = process.env.TRELLIS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `trellis_shutdown_${process.pid}_${Date.now()}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(statement);
-    await client.end();
-  };
-  await admin(`create database ${name}`);
-  dropDatabase = () => admin(`drop database if exists ${name} with (force)`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** Status and body of a raw HTTP/1.1 response (Content-Length or chunked). */
 function parseResponse(raw: string): { status: number; body: string } {

@@ -17,26 +17,33 @@ export interface TestDatabase extends Database {
 
 const adminUrl = () => process.env.TRELLIS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** An empty PostgreSQL database of its own on the test server (for tests that start servers or CLIs on it), and how to drop it. */
+export async function scratchPostgres(prefix = 'trellis_t'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl() });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
 export async function createTestDatabase(options: { sample?: boolean } = {}): Promise<TestDatabase> {
   let database: Database;
   let drop: (() => Promise<void>) | undefined;
   let testUrl: string | undefined;
   if (process.env.TRELLIS_TEST_DB === 'postgres') {
-    const name = `trellis_t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl());
-    url.pathname = `/${name}`;
-    testUrl = url.toString();
+    const scratch = await scratchPostgres();
+    testUrl = scratch.url;
+    drop = scratch.drop;
     database = await openDatabase({ url: testUrl });
-    drop = async () => {
-      const c = new pg.Client({ connectionString: adminUrl() });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
   } else {
     database = await openDatabase({});
   }

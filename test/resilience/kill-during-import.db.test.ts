@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateGias } from '../../bench/generate-gias';
+import { scratchPostgres } from '../helpers/database';
 import { openDatabase, type Database } from '../../src/db/client';
 import { importGias } from '../../src/importers/gias.importer';
 
@@ -16,13 +16,12 @@ import { importGias } from '../../src/importers/gias.importer';
  * TRELLIS_TEST_DB=postgres.
  */
 const onPostgres = process.env.TRELLIS_TEST_DB === 'postgres';
-const adminUrl = process.env.TRELLIS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const work = mkdtempSync(join(tmpdir(), 'trellis-kill-'));
 const dataDir = join(work, 'db');
 const bigFile = join(work, 'gias-big.csv');
 const ROWS = 60_000;
-let dbName: string | null = null;
 let url: string | undefined;
+let drop: (() => Promise<void>) | undefined;
 
 const open = (): Promise<Database> => openDatabase(url ? { url } : { dataDir });
 const fingerprint = async (db: Database) =>
@@ -30,26 +29,17 @@ const fingerprint = async (db: Database) =>
 
 beforeAll(async () => {
   if (onPostgres) {
-    dbName = `trellis_kill_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
+    const scratch = await scratchPostgres('trellis_kill');
+    url = scratch.url;
+    drop = scratch.drop;
   }
   generateGias(ROWS, bigFile);
 }, 120_000);
 
 afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
-  if (dbName) {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-  }
+  await drop?.();
+
 });
 
 describe('an import killed half-way', () => {

@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client';
 import { AccountRepository } from '../../src/db/repositories/account.repository';
 import { NetworkRepository } from '../../src/db/repositories/network.repository';
 import { ACTION_REMINDERS } from '../../src/jobs/queue';
-import { freePort } from '../browser/harness';
+import { scratchPostgres } from '../helpers/database';
+import { freePort } from '../helpers/net';
 
 /**
  * Two app servers, one PostgreSQL (issue 10): both start together on an empty database (one migrates and loads the
@@ -17,7 +17,6 @@ import { freePort } from '../browser/harness';
  * db project on PostgreSQL.
  */
 const onPostgres = process.env.TRELLIS_TEST_DB === 'postgres';
-const adminUrl = process.env.TRELLIS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'correct horse battery staple';
 
 interface Server {
@@ -26,8 +25,8 @@ interface Server {
   log: string;
 }
 
-let dbName = '';
 let url = '';
+let drop: (() => Promise<void>) | undefined;
 let servers: Server[] = [];
 let db: Database;
 
@@ -74,14 +73,9 @@ async function signIn(server: Server, email: string, password: string): Promise<
 
 describe.skipIf(!onPostgres)('two app servers on one PostgreSQL', () => {
   beforeAll(async () => {
-    dbName = `trellis_two_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
+    const scratch = await scratchPostgres('trellis_two');
+    url = scratch.url;
+    drop = scratch.drop;
     // Both start at once on the empty database.
     servers = await Promise.all([start(), start()]);
     await Promise.all(servers.map(ready));
@@ -94,10 +88,7 @@ describe.skipIf(!onPostgres)('two app servers on one PostgreSQL', () => {
     for (const s of servers) s.child.kill('SIGTERM');
     await Promise.all(servers.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)))));
     await db?.close();
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await drop?.();
   }, 60_000);
 
   it('loaded the sample once, though both started on an empty database', async () => {
