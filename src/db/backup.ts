@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
+import { PGLITE_EXTENSIONS } from './client';
 
 /**
  * Backup and restore of either database, as the command line runs them:
@@ -117,7 +117,7 @@ function dataDirHasFiles(dataDir: string): boolean {
 }
 
 async function openPgliteDir(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
-  return PGlite.create(dataDir, { extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
+  return PGlite.create(dataDir, { extensions: PGLITE_EXTENSIONS, ...(loadDataDir ? { loadDataDir } : {}) });
 }
 
 /** Row counts of the target database's tables (empty when it has none, or no database yet). */

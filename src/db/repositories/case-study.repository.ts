@@ -80,18 +80,22 @@ export interface PracticeSearch {
 export const COUNT_CAP = 1000;
 /** Best match ranks at most this many of the most recent matches. */
 export const RANK_CANDIDATES = 1000;
-/**
- * The most recent matches are read in slices of publication time, newest first: a slice is read only while the newer
- * ones hold fewer matches than needed (a one-time filter on their counts), and the needed number is then taken from
- * all slices read, in order. A common word costs the matches of the last few months, not all of them. Exact whatever
- * the slices' bounds; they only change the speed.
- */
-const RECENT_SLICES = [
-  sql`(cs.published_at >= now() - interval '90 days' or cs.published_at is null)`,
-  sql`cs.published_at < now() - interval '90 days' and cs.published_at >= now() - interval '1 year'`,
-  sql`cs.published_at < now() - interval '1 year' and cs.published_at >= now() - interval '3 years'`,
-  sql`cs.published_at < now() - interval '3 years'`,
-];
+/** The quarter-counting number (year × 4 + quarter − 1, UTC) of a timestamptz expression, as in case_study_search_keys (migration 0012). */
+const quarterOf = (at: string) => sql.raw(`(extract(year from ${at} at time zone 'UTC') * 4 + extract(quarter from ${at} at time zone 'UTC') - 1)::integer`);
+
+/** A tsquery operand for a key of case_study_search_keys, quoted as tsquery input wants (quotes doubled, backslashes escaped). */
+const keyOperand = (key: string) => `'${key.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/** The search's filters on themes, phases and visibility as a tsquery over case_study_search_keys' keys (empty: none). */
+export function filterKeys(s: Pick<PracticeSearch, 'themes' | 'phases' | 'includeMembersOnly'>): string {
+  const any = (prefix: string, values: readonly string[]) => `(${values.map((v) => keyOperand(prefix + v)).join(' | ')})`;
+  return [
+    ...(s.themes.length ? [any('t:', s.themes)] : []),
+    ...(s.phases.length ? [any('p:', s.phases)] : []),
+    ...(s.includeMembersOnly ? [] : [keyOperand('v:public')]),
+  ].join(' & ');
+}
+
 /** Snippets come from this many characters of a study's body when the query matches there (ts_headline's cost grows with the text). */
 export const SNIPPET_PREFIX = 2000;
 
@@ -196,16 +200,18 @@ export class CaseStudyRepository {
    * about 2 ms a round trip): the count, the page and its snippets.
    *  - `total` counts matches up to COUNT_CAP; `more` says there are more than that (the page says "more than 1,000").
    *  - Best match ranks (ts_rank_cd) the RANK_CANDIDATES most recently published matches — all of them when there are
-   *    fewer: ranking every match of a common word over 100,000 studies costs hundreds of milliseconds. The same scan
-   *    of the most recent matches (RECENT_SLICES) gives the capped count, so a search reads its matches once.
-   *  - Snippets (ts_headline re-parses the text) are made only for the rows shown, from the first SNIPPET_PREFIX
-   *    characters of the body when the query matches there, else from the whole body.
+   *    fewer: ranking every match of a common word over 100,000 studies costs hundreds of milliseconds. The same walk
+   *    of the most recent matches, quarter by quarter, gives the capped count, so a search reads its matches once.
+   *  - Snippets (ts_headline re-parses the text) are made only for the rows shown: from the summary when the query
+   *    matches there, else from the first SNIPPET_PREFIX characters of the body when it matches there, else from the
+   *    whole body.
    */
   async search(s: PracticeSearch): Promise<{ total: number; more: boolean; rows: CaseStudySummary[] }> {
     const where: SQL[] = [sql`cs.status = 'published'`];
     if (!s.includeMembersOnly) where.push(sql`cs.visibility = 'public'`);
     const q = s.query.trim();
-    const tsquery = sql`websearch_to_tsquery('english', ${q})`;
+    // A scalar subquery: parsed once per search (an init plan), not once per row ranked, checked or highlighted.
+    const tsquery = sql`(select websearch_to_tsquery('english', ${q}))`;
     if (q) where.push(sql`cs.search @@ ${tsquery}`);
     if (s.themes.length) where.push(sql`cs.themes && ${sql.param(s.themes)}::text[]`);
     if (s.phases.length) where.push(sql`cs.phases && ${sql.param(s.phases)}::text[]`);
@@ -225,31 +231,52 @@ export class CaseStudyRepository {
       s.order === 'like-mine'
         ? sql`${likeOrder}, cs.published_at desc, cs.id`
         : sql`cs.published_at desc, cs.id`;
+    // With words to match (and not "schools like mine"), matches are read newest first, a quarter of publication at a
+    // time, and reading stops once enough are found: a common word costs its last few months, not every match. Each
+    // quarter is one scan of case_studies_search_by_quarter, whose keys carry the quarter (migration 0012): it finds
+    // that quarter's studies with the search's words, themes, phases and visibility, without touching other quarters'
+    // entries or rows. The search itself (phrases, negation) is then applied to each row found; ts_match_vq is @@
+    // written so the planner does not also scan the words-only index.
+    const walked = q && s.order !== 'like-mine';
     const relevance = s.order === 'relevance' && q;
-    const scan = Math.max(COUNT_CAP + 1, RANK_CANDIDATES);
-    const ctes = relevance
+    const scan = Math.max(COUNT_CAP + 1, RANK_CANDIDATES, relevance ? 0 : s.offset + s.limit);
+    const walkFilter = sql.join(
+      [
+        sql`cs.status = 'published'`,
+        sql`case_study_search_keys(cs.search, cs.published_at, cs.themes, cs.phases, cs.visibility) @@ case_study_search_query(${tsquery}, ${filterKeys(s)}, k.quarter)`,
+        sql`ts_match_vq(cs.search, ${tsquery})`,
+        ...(s.regions.length ? [sql`e.region_code in ${s.regions}`] : []),
+        ...(s.organisationKinds.length ? [sql`o.kind in ${s.organisationKinds}`] : []),
+        ...(s.year !== null ? [sql`extract(year from cs.published_at) = ${s.year}`] : []),
+      ],
+      sql` and `,
+    );
+    // Quarters to walk: from the newest published study's to the oldest's (none when the words are all stop words),
+    // within the year asked for give or take a quarter (the year filter itself is exact, in the database's time zone).
+    const bounds =
+      s.year === null
+        ? sql`${quarterOf('max(published_at)')} as hi, ${quarterOf('min(published_at)')} as lo`
+        : sql`least(${quarterOf('max(published_at)')}, ${s.year * 4 + 4}) as hi, greatest(${quarterOf('min(published_at)')}, ${s.year * 4 - 1}) as lo`;
+    const ctes = walked
       ? sql`
-        ${sql.join(
-          RECENT_SLICES.map(
-            (slice, i) => sql`${sql.raw(`slice${i}`)} as materialized (
-              select cs.id, cs.search, cs.published_at from ${from}
-              where ${filter} and ${slice}
-                ${i > 0 ? sql`and (${sql.raw(Array.from({ length: i }, (_, j) => `(select count(*) from slice${j})`).join(' + '))}) < ${scan}` : sql``}
-              order by cs.published_at desc, cs.id
-              limit ${scan}
-            ),`,
-          ),
-          sql` `,
-        )}
+        -- The lateral join runs its subquery once per quarter, in generate_series's order (newest first), and the limit
+        -- stops it: rows arrive in publication order without reading the quarters not needed.
         recent as materialized (
-          select * from (${sql.raw(RECENT_SLICES.map((_, i) => `select * from slice${i}`).join(' union all '))}) newest
-          order by published_at desc, id
+          select m.* from (select ${bounds} from case_studies where status = 'published' and numnode(${tsquery}) > 0) b
+          cross join lateral generate_series(b.hi, b.lo, -1) as k(quarter)
+          cross join lateral (
+            -- Ranked here, while the row is read anyway (carrying the vectors on to rank later cost more than ranking
+            -- the few matches beyond the candidates).
+            select cs.id, cs.published_at${relevance ? sql`, ts_rank_cd(cs.search, ${tsquery}) as rank` : sql``} from ${from}
+            where ${walkFilter}
+            order by cs.published_at desc, cs.id
+          ) m
           limit ${scan}
         ),
         counted as (select count(*)::int as n from recent),
         page as (
-          select id, row_number() over (order by ts_rank_cd(search, ${tsquery}) desc, published_at desc, id) as position
-          from (select * from recent order by published_at desc, id limit ${RANK_CANDIDATES}) candidates
+          select id, row_number() over (order by ${relevance ? sql`rank desc, ` : sql``}published_at desc, id) as position
+          from (select * from recent order by published_at desc, id limit ${relevance ? RANK_CANDIDATES : scan}) candidates
           order by position
           limit ${s.limit} offset ${s.offset}
         )`
@@ -263,9 +290,15 @@ export class CaseStudyRepository {
         )`;
     const body = sql`cs.summary || ' ' || cs.challenge || ' ' || cs.approach || ' ' || cs.impact`;
     const options = `StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+    // From the summary when the search matches there (its words have weight B in the search vector) and marks a word:
+    // the leader's own description, and a fraction of the words to parse. Otherwise from the body's first SNIPPET_PREFIX characters when it marks a word there, else the whole body.
+    const headline = (text: SQL) => sql`ts_headline('english', ${text}, ${tsquery}, ${options})`;
     const snippet = q
-      ? sql`case when strpos(h.prefix, '<mark>') > 0 or length(${body}) <= ${SNIPPET_PREFIX} then h.prefix
-                 else ts_headline('english', ${body}, ${tsquery}, ${options}) end`
+      ? sql`(select case when strpos(summary, '<mark>') > 0 then summary
+                         when strpos(prefix, '<mark>') > 0 or length(${body}) <= ${SNIPPET_PREFIX} then prefix
+                         else ${headline(body)} end
+             from (select case when ts_match_vq(ts_filter(cs.search, '{b}'), ${tsquery}) then ${headline(sql`cs.summary`)} end as summary) s
+             cross join lateral (select case when strpos(summary, '<mark>') > 0 then null else ${headline(sql`left(${body}, ${SNIPPET_PREFIX})`)} end as prefix) p)`
       : sql`null`;
     const rows = await this.database.rows<CaseStudySummary & { total: number }>(sql`
       with ${ctes}
@@ -273,7 +306,6 @@ export class CaseStudyRepository {
       from counted left join lateral (
         select ${SUMMARY}, ${snippet} as snippet, page.position
         from page join ${FROM} on cs.id = page.id
-        ${q ? sql`cross join lateral (select ts_headline('english', left(${body}, ${SNIPPET_PREFIX}), ${tsquery}, ${options}) as prefix) h` : sql``}
       ) p on true
       order by p.position`);
     const counted = rows[0]?.total ?? 0;

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { organisations, users } from './accounts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -61,6 +61,15 @@ export const caseStudies = pgTable(
     // Filters by theme and phase combine with the text index (bitmap AND) instead of scanning.
     index('case_studies_themes').using('gin', t.themes).with({ fastupdate: false }),
     index('case_studies_phases').using('gin', t.phases).with({ fastupdate: false }),
+    // Search's walk by quarter of publication (case-study.repository.ts): each published study's words, themes,
+    // phases and visibility as keys prefixed with its quarter, so a quarter's matches under every filter come from
+    // entries holding only that quarter's studies. The functions are defined in migration 0012.
+    index('case_studies_search_by_quarter')
+      .using('gin', sql`case_study_search_keys(${t.search}, ${t.publishedAt}, ${t.themes}, ${t.phases}, ${t.visibility})`)
+      .with({ fastupdate: false })
+      .where(sql`${t.status} = 'published'`),
+    // A published study has a date: search walks published studies by it.
+    check('case_studies_published_dated', sql`${t.status} <> 'published' or ${t.publishedAt} is not null`),
   ],
 );
 
