@@ -20,7 +20,7 @@ export const ConfigSchema = z.object({
   TRELLIS_SAMPLE_DIR: z.string().min(1).default('./data/sample').describe('Folder of the committed sample data.'),
   TRELLIS_TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png').describe('Map tile URL template for Leaflet; pages still work when tiles cannot load.'),
   TRELLIS_TILE_ATTRIBUTION: z.string().default('© OpenStreetMap contributors').describe('Attribution shown on maps for the tile source.'),
-  TRELLIS_PAGE_CACHE_MB: z.coerce.number().min(0).max(16384).default(256).describe('Memory for the page cache of public pages served to readers without a session (MB); 0 turns it off.'),
+  TRELLIS_PAGE_CACHE_MB: z.coerce.number().min(0).max(16384).default(64).describe('Memory for the page cache of public pages served to readers without a session (MB of UTF-8 bodies, held outside the JavaScript heap); 0 turns it off. A reverse proxy cache suits larger deployments better.'),
   TRELLIS_JOBS: z.enum(['on', 'off']).default('on').describe('Background jobs (the pg-boss queue in the database): on, or off for a server that should run none.'),
   TRELLIS_PUBLIC_URL: z.string().url().optional().describe('Address of this site as readers reach it, for links in emails and the OpenID Connect redirect.'),
   TRELLIS_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional().describe('Secret for signing cookies (CSRF). At least 32 characters; required in production.'),

@@ -7,7 +7,7 @@ describe('PageCache', () => {
   it('returns an entry only for the data version it was rendered at', () => {
     const sut = new PageCache({ maxBytes: 1000, readVersion: async () => 1 });
     sut.set('a', entry('page a', 1));
-    expect(sut.get('a', 1)?.body).toBe('page a');
+    expect(sut.get('a', 1)?.body.toString('utf8')).toBe('page a');
     expect(sut.get('a', 2)).toBeUndefined();
   });
 
@@ -29,6 +29,14 @@ describe('PageCache', () => {
     const sut = new PageCache({ maxBytes: 100, readVersion: async () => 1 });
     sut.set('big', entry('x'.repeat(26)));
     expect(sut.size).toBe(0);
+  });
+
+  it('counts the UTF-8 bytes it holds, not the characters', () => {
+    const sut = new PageCache({ maxBytes: 1000, readVersion: async () => 1 });
+    sut.set('a', entry('Year 7 – pupils’ reading')); // 24 characters; the en dash and the apostrophe take 3 bytes each
+    expect(sut.heldBytes).toBe(28);
+    sut.set('a', entry('plain'));
+    expect(sut.heldBytes).toBe(5);
   });
 
   it('reads the data version at most once per TTL, one read at a time', async () => {

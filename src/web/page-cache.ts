@@ -23,7 +23,8 @@ export interface PageCacheOptions {
 
 interface Entry {
   version: number;
-  body: string;
+  /** UTF-8 bytes: counted exactly against the budget, held outside the JavaScript heap, sent as they are. */
+  body: Buffer;
   contentType: string;
 }
 
@@ -73,12 +74,15 @@ export class PageCache {
     return entry;
   }
 
-  set(key: string, entry: Entry): void {
-    const size = entry.body.length;
+  set(key: string, rendered: Omit<Entry, 'body'> & { body: string }): void {
+    // A string's length is not its memory (characters beyond Latin-1, such as ’ and –, take two bytes each in V8):
+    // the budget counts the UTF-8 bytes kept.
+    const entry: Entry = { ...rendered, body: Buffer.from(rendered.body, 'utf8') };
+    const size = entry.body.byteLength;
     if (size > this.options.maxBytes / 4) return;
     const old = this.entries.get(key);
     if (old) {
-      this.bytes -= old.body.length;
+      this.bytes -= old.body.byteLength;
       this.entries.delete(key);
     }
     this.entries.set(key, entry);
@@ -86,12 +90,17 @@ export class PageCache {
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.options.maxBytes) break;
       this.entries.delete(k);
-      this.bytes -= e.body.length;
+      this.bytes -= e.body.byteLength;
     }
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes of bodies held. */
+  get heldBytes(): number {
+    return this.bytes;
   }
 }
 
