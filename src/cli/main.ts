@@ -29,7 +29,7 @@ Commands:
   import absence-national <file.csv>  national school-level absence, 2024/25: overall and persistent absence
   import measures <folder>        DfE measure files with their datamap.csv (absence, workforce, KS4, similar-school inputs)
   import sample                   everything in data/sample (what npm start loads into an empty database)
-  families rebuild [--model m]    recompute and store families (dfe-primary, dfe-secondary, fbit-pupil; all by default)
+  families rebuild [--model m]    recompute and store families (dfe-primary, dfe-secondary, fbit-pupil, census-pupil; all by default)
   users grant <email> <role>      give a person a platform role: facilitator or platform-admin
   users revoke <email> <role>     take a platform role away
   migrate                         apply database migrations and exit
@@ -101,7 +101,7 @@ async function runCsv(
 class UsageError extends Error {}
 
 async function familiesCommand(database: Database, action: string | undefined, args: string[]): Promise<number> {
-  if (action !== 'rebuild') throw new UsageError('Usage: npm run trellis -- families rebuild [--model dfe-primary|dfe-secondary|fbit-pupil]');
+  if (action !== 'rebuild') throw new UsageError('Usage: npm run trellis -- families rebuild [--model dfe-primary|dfe-secondary|fbit-pupil|census-pupil]');
   const at = args.indexOf('--model');
   const requested = at >= 0 ? args[at + 1] : undefined;
   if (requested !== undefined && !MODEL_IDS.includes(requested as ModelId)) throw new UsageError(`Unknown model "${requested}". Choose one of: ${MODEL_IDS.join(', ')}.`);
@@ -202,6 +202,8 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'census':
         await runCsv(database, 'census', target, importCensus);
+        // The census comparators (census-pupil) are computed from the census: recompute the stored families.
+        await familiesCommand(database, 'rebuild', []);
         break;
       case 'measures': {
         if (!target) throw new UsageError('Give the folder of measure files: npm run trellis -- import measures <folder>');

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
+import { DEFAULT_MODEL_ORDER } from '../../domain/similarity/models';
 
 /** One open school with what the area view needs: context, location, areas and disadvantage. */
 export interface AreaSchoolRow {
@@ -110,14 +111,14 @@ export class AreaRepository {
       order by f.id`);
   }
 
-  /** Each school's family members under its default model (DfE secondary, DfE primary, then FBIT), nearest first. */
+  /** Each school's family members under its default model (the first of DEFAULT_MODEL_ORDER it has), nearest first. */
   async familyMembers(): Promise<Map<number, number[]>> {
     const rows = await this.database.rows<{ urn: number; members: number[] }>(sql`
       select f.urn, array_agg(f.member_urn order by f.rank) as members
       from families f
       join (
         select distinct on (urn) urn, model from families where rank = 1
-        order by urn, case model when 'dfe-secondary' then 1 when 'dfe-primary' then 2 else 3 end
+        order by urn, array_position(${sql.param([...DEFAULT_MODEL_ORDER])}::text[], model)
       ) m on m.urn = f.urn and m.model = f.model
       group by f.urn`);
     return new Map(rows.map((r) => [r.urn, r.members]));

@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { SchoolInputs } from '../../domain/similarity/families';
 import type { Database } from '../client';
 
+/** Census measures read as similar-school inputs (models.ts). */
+const CENSUS_INPUTS: Record<string, string> = { 'census.pupils': 'CensusPupils', 'census.fsm': 'CensusFSM', 'census.eal': 'CensusEAL' };
+
 export interface FamilyRow {
   urn: number;
   rank: number;
@@ -40,7 +43,8 @@ export class FamilyRepository {
 
   /**
    * Every school with similar-school inputs, one entry per dataset (`dfe-primary`, `dfe-secondary`), and a merged
-   * entry (`merged`: secondary values first, then primary) used by FBIT and custom models. GIAS gives region, phase
+   * entry (`merged`: secondary values first, then primary, then the census inputs of every school the census has) used
+   * by the FBIT, census and custom models. GIAS gives region, phase
    * and, where the inputs lack it, the number of pupils.
    */
   async schoolInputs(urns?: readonly number[]): Promise<Record<'dfe-primary' | 'dfe-secondary' | 'merged', SchoolInputs[]>> {
@@ -71,6 +75,19 @@ export class FamilyRepository {
         values.SENTotal = typeof sen === 'number' && typeof ehc === 'number' ? sen + ehc : null;
         merged.set(urn, { ...s, values });
       }
+    }
+    // The January census's pupils, FSM % and EAL % (the latest year each school has), for every school with them:
+    // schools without DfE inputs join the merged set here.
+    const census = await this.database.rows<{ urn: number; measure: string; value: number | null; region: string | null; phase: string | null }>(sql`
+      select distinct on (v.entity_code, v.measure) e.urn, v.measure, v.value, e.region_code as region, e.phase_name as phase
+      from measure_values v join establishments e on e.urn::text = v.entity_code
+      where v.entity_type = 'school' and v.breakdown = 'all' and v.measure in ${Object.keys(CENSUS_INPUTS)}
+        ${urns ? sql`and v.entity_code in ${urns.map(String)}` : sql``}
+      order by v.entity_code, v.measure, v.year desc`);
+    for (const r of census) {
+      let school = merged.get(r.urn);
+      if (!school) merged.set(r.urn, (school = { urn: r.urn, values: {}, region: r.region, phase: r.phase }));
+      school.values[CENSUS_INPUTS[r.measure]!] = r.value;
     }
     return { 'dfe-primary': [...primary.values()], 'dfe-secondary': [...secondary.values()], merged: [...merged.values()] };
   }

@@ -159,7 +159,7 @@ export interface CustomModel {
   sameRegion: boolean;
 }
 
-export const CUSTOM_INPUTS = ['PPPerc', 'PercentEAL', 'PercentSchSupport', 'PercentageStatementOrEHP', 'IdaciPupils', 'Polar4QuintilePupils', 'PStability', 'NumberOfPupils', 'KS2MRP', 'Ks1PriorRwmAverage'] as const;
+export const CUSTOM_INPUTS = ['PPPerc', 'PercentEAL', 'PercentSchSupport', 'PercentageStatementOrEHP', 'IdaciPupils', 'Polar4QuintilePupils', 'PStability', 'NumberOfPupils', 'KS2MRP', 'Ks1PriorRwmAverage', 'CensusFSM', 'CensusEAL', 'CensusPupils'] as const;
 export const MAX_CUSTOM_INPUTS = CUSTOM_INPUTS.length;
 
 export interface CustomFamily {

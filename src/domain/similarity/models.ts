@@ -31,15 +31,20 @@ export const INPUTS: Record<string, InputDefinition> = {
   Ks1PriorRwmAverage: { field: 'Ks1PriorRwmAverage', label: 'KS1 prior attainment', concept: 'prior attainment', unit: 'score', decimals: 2, more: 'higher prior attainment', less: 'lower prior attainment' },
   KS2MRP: { field: 'KS2MRP', label: 'KS2 prior attainment (scaled score)', concept: 'prior attainment', unit: 'score', decimals: 1, more: 'higher prior attainment', less: 'lower prior attainment' },
   SENTotal: { field: 'SENTotal', label: 'SEN, support and EHC plans (%)', concept: 'SEN', unit: 'percent', decimals: 1, more: 'more SEN', less: 'less SEN' },
+  // From the January school census (measures census.pupils, census.fsm and census.eal, the latest year a school has):
+  // published for every school in England, so they give families to schools without DfE similar-schools inputs.
+  CensusPupils: { field: 'census.pupils', label: 'Pupils on roll (January census)', concept: 'size', unit: 'pupils', decimals: 0, more: 'larger', less: 'smaller' },
+  CensusFSM: { field: 'census.fsm', label: 'Free school meals (%, January census)', concept: 'disadvantage', unit: 'percent', decimals: 1, more: 'more disadvantaged', less: 'less disadvantaged' },
+  CensusEAL: { field: 'census.eal', label: 'English as an additional language (%, January census)', concept: 'EAL', unit: 'percent', decimals: 1, more: 'more EAL', less: 'less EAL' },
 };
 
-export type ModelId = 'dfe-primary' | 'dfe-secondary' | 'fbit-pupil';
+export type ModelId = 'dfe-primary' | 'dfe-secondary' | 'fbit-pupil' | 'census-pupil';
 
 export interface PresetModel {
   id: ModelId;
   label: string;
   shortLabel: string;
-  /** Where the inputs come from (the `similarity_inputs` dataset). */
+  /** Where the inputs come from: a `similarity_inputs` dataset, or `fbit`: both DfE datasets merged with the census. */
   dataset: 'dfe-primary' | 'dfe-secondary' | 'fbit';
   inputs: readonly string[];
   scales: 'published' | 'range-within-phase';
@@ -93,9 +98,28 @@ export const PRESET_MODELS: Record<ModelId, PresetModel> = {
     caveat:
       'The sample has no % FSM or SEN counts, so disadvantage is pupil premium % and SEN is SEN support % plus EHC plans % from the DfE similar-schools inputs. PFI and boarding status are not in the data, so those preferences are not applied.',
   },
+  'census-pupil': {
+    id: 'census-pupil',
+    label: 'Census comparators: size, free school meals and EAL (Trellis model, every school in the census)',
+    shortLabel: 'Census comparators',
+    dataset: 'fbit',
+    inputs: ['CensusPupils', 'CensusFSM', 'CensusEAL'],
+    scales: 'range-within-phase',
+    weights: [0.5, 0.4, 0.1],
+    size: 29,
+    description:
+      'Pupils on roll (weight 0.5), free school meals % (0.4) and EAL % (0.1) from the January school census, each scaled by its range within the phase; the 60 nearest, then those in the same region first, to a set of 30 including the school (the FBIT selection).',
+    caveat:
+      'Trellis’s own model, not the DfE’s: the shape of FBIT’s pupil comparator set with the inputs the school census publishes for every school in England (EAL in place of SEN, which the census file does not hold). It gives a family to schools the DfE similar-schools data does not cover; prefer a DfE model where a school has one.',
+  },
 };
 
 export const MODEL_IDS = Object.keys(PRESET_MODELS) as ModelId[];
+
+/** The model a school's pages, matching and impact open with: the first of these whose population it is in. */
+export const DEFAULT_MODEL_ORDER: readonly ModelId[] = ['dfe-secondary', 'dfe-primary', 'fbit-pupil', 'census-pupil'];
+
+export const defaultModelOf = (available: readonly string[]): ModelId | null => DEFAULT_MODEL_ORDER.find((m) => available.includes(m)) ?? null;
 
 /** FBIT: how many nearest to consider, and the size of the set counting the school itself. */
 export const FBIT_CANDIDATES = 60;

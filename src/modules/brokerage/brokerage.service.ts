@@ -8,7 +8,7 @@ import { practicePhaseFromGias, themeLabel } from '../../domain/practice/themes'
 import { formatAcademicYear } from '../../domain/schools/years';
 import { explainSimilarity } from '../../domain/similarity/explain';
 import type { SchoolInputs } from '../../domain/similarity/families';
-import { INPUTS, MODEL_IDS, PRESET_MODELS, type ModelId, type PresetModel } from '../../domain/similarity/models';
+import { defaultModelOf, INPUTS, MODEL_IDS, PRESET_MODELS, type ModelId, type PresetModel } from '../../domain/similarity/models';
 import { brightSpots } from '../../domain/statistics/data-pack';
 import type { Database } from '../../db/client';
 import { AccountRepository } from '../../db/repositories/account.repository';
@@ -427,7 +427,7 @@ export class BrokerageService {
     if (!urn) return null;
     const available = availableModels ?? (await this.families.modelsFor(urn));
     if (requested && available.includes(requested)) return requested;
-    return (['dfe-secondary', 'dfe-primary', 'fbit-pupil'] as const).find((m) => available.includes(m)) ?? null;
+    return defaultModelOf(available);
   }
 
   /** What judging a need's pairs needs that does not depend on the offer: its family, the measures' values, its inputs. */

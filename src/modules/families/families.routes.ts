@@ -193,7 +193,7 @@ export async function familiesRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['families'],
         summary: "A school's family of similar schools under a model",
-        description: 'model = dfe-primary, dfe-secondary (an approximation, labelled so) or fbit-pupil; the school’s own DfE model by default. Each member has its distance, input values and each input’s share of the squared distance.',
+        description: 'model = dfe-primary, dfe-secondary (an approximation, labelled so), fbit-pupil or census-pupil (Trellis’s model on census inputs, for every school in the census); the school’s own DfE model by default, else census-pupil. Each member has its distance, input values and each input’s share of the squared distance.',
         params: UrnParams,
         querystring: z.object({ model: z.enum(MODEL_IDS, { message: `Choose a model: ${MODEL_IDS.join(', ')}` }).optional() }),
         response: { 200: familyResponse, 400: ErrorResponse, 404: ErrorResponse },

@@ -14,7 +14,7 @@ import {
   type CustomModel,
   type SchoolInputs,
 } from '../../domain/similarity/families';
-import { INPUTS, MODEL_IDS, PRESET_MODELS, type ModelId, type PresetModel } from '../../domain/similarity/models';
+import { defaultModelOf, INPUTS, MODEL_IDS, PRESET_MODELS, type ModelId, type PresetModel } from '../../domain/similarity/models';
 import { brightSpots, ordinal, standing, type FamilyStanding } from '../../domain/statistics/data-pack';
 import type { Database } from '../../db/client';
 import { EstablishmentRepository, type School } from '../../db/repositories/establishment.repository';
@@ -155,7 +155,7 @@ export class FamiliesService {
       const model = PRESET_MODELS[id];
       const started = performance.now();
       const computed: ComputedFamilies =
-        id === 'fbit-pupil'
+        model.dataset === 'fbit'
           ? fbitFamilies(model, data.merged, (d, t) => onProgress?.(id, d, t))
           : dfeFamilies(model, data[model.dataset as 'dfe-primary' | 'dfe-secondary'], (d, t) => onProgress?.(id, d, t));
       const milliseconds = Math.round(performance.now() - started);
@@ -175,7 +175,7 @@ export class FamiliesService {
   /** The model a school's pages open with: the DfE model whose population it is in, else FBIT. */
   async defaultModel(urn: number): Promise<ModelId> {
     const available = await this.families.modelsFor(urn);
-    return (['dfe-secondary', 'dfe-primary', 'fbit-pupil'] as const).find((m) => available.includes(m)) ?? 'dfe-secondary';
+    return defaultModelOf(available) ?? 'dfe-secondary';
   }
 
   private async school(urn: number): Promise<School> {
@@ -194,7 +194,7 @@ export class FamiliesService {
     const model = PRESET_MODELS[modelId];
     const [rows, build] = await Promise.all([this.families.family(modelId, urn), this.families.build(modelId)]);
     const scales = build ? (JSON.parse(build.scales) as Record<string, number[]>) : {};
-    const modelScales = modelId === 'fbit-pupil' ? scales[school.phaseName ?? 'Not recorded'] : model.publishedScales ? [...model.publishedScales] : undefined;
+    const modelScales = model.scales === 'range-within-phase' ? scales[school.phaseName ?? 'Not recorded'] : model.publishedScales ? [...model.publishedScales] : undefined;
     const summary = summarise(model, modelScales);
     if (rows.length === 0) {
       const available = (await this.families.modelsFor(urn)).map((id) => summarise(PRESET_MODELS[id as ModelId]));

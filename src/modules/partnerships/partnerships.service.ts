@@ -2,7 +2,7 @@ import { can, type Actor, type Resource } from '../../domain/access/policy';
 import { measureByCode, MEASURES } from '../../domain/measures/catalogue';
 import { stageMove, type Stage } from '../../domain/partnerships/catalogue';
 import { describeFlag, familyAdjustedImpact, rollUp, type Impact } from '../../domain/partnerships/impact';
-import { PRESET_MODELS, type ModelId } from '../../domain/similarity/models';
+import { defaultModelOf, PRESET_MODELS, type ModelId } from '../../domain/similarity/models';
 import { formatAcademicYear } from '../../domain/schools/years';
 import type { Database } from '../../db/client';
 import { AccountRepository } from '../../db/repositories/account.repository';
@@ -171,7 +171,7 @@ export class PartnershipsService {
       const def = measureByCode(aim.measure);
       if (!def) continue;
       const available = await this.families.modelsFor(aim.urn);
-      const model = (requestedModel && available.includes(requestedModel) ? requestedModel : (['dfe-secondary', 'dfe-primary', 'fbit-pupil'] as const).find((m) => available.includes(m))) ?? null;
+      const model = (requestedModel && available.includes(requestedModel) ? requestedModel : defaultModelOf(available)) ?? null;
       const family = model ? await this.families.family(model, aim.urn) : [];
       const predecessorUrns = await this.repo.predecessors(aim.urn);
       const urns = [aim.urn, ...predecessorUrns, ...family.map((f) => f.memberUrn)];
