@@ -82,7 +82,7 @@ export class FamilyRepository {
       select distinct on (v.entity_code, v.measure) e.urn, v.measure, v.value, e.region_code as region, e.phase_name as phase
       from measure_values v join establishments e on e.urn::text = v.entity_code
       where v.entity_type = 'school' and v.breakdown = 'all' and v.measure in ${Object.keys(CENSUS_INPUTS)}
-        ${urns ? sql`and v.entity_code in ${urns.map(String)}` : sql``}
+        ${urns ? sql`and v.entity_code in ${urns.map(String)} and e.urn in ${[...urns]}` : sql``}
       order by v.entity_code, v.measure, v.year desc`);
     for (const r of census) {
       let school = merged.get(r.urn);
