@@ -1,9 +1,14 @@
 import { sql } from 'drizzle-orm';
 import type { SchoolInputs } from '../../domain/similarity/families';
+import { INPUTS } from '../../domain/similarity/models';
 import type { Database } from '../client';
 
-/** Census measures read as similar-school inputs (models.ts). */
-const CENSUS_INPUTS: Record<string, string> = { 'census.pupils': 'CensusPupils', 'census.fsm': 'CensusFSM', 'census.eal': 'CensusEAL' };
+/** Census measure code → the similar-school input read from it (the inputs of models.ts whose field is a census measure). */
+const CENSUS_INPUTS: Record<string, string> = Object.fromEntries(
+  Object.entries(INPUTS)
+    .filter(([, d]) => d.field.startsWith('census.'))
+    .map(([name, d]) => [d.field, name]),
+);
 
 export interface FamilyRow {
   urn: number;
